@@ -1,0 +1,250 @@
+//! Validation errors. Each names the field at fault and carries a machine
+//! code; the message is rendered in the user's language at the edge.
+
+use crate::Lang;
+use std::fmt;
+
+/// What is wrong with one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    TooLong { max: usize },
+    /// The value cannot be read as what the field holds (a date, a number…).
+    Malformed { expected: &'static str },
+    /// A number outside its allowed range.
+    OutOfRange { min: String, max: String },
+    /// The due date lies before the start date.
+    DueBeforeStart,
+    /// A referenced row (unit, person, task…) does not exist.
+    UnknownReference { what: &'static str, id: String },
+    /// The value must be unique and is already taken.
+    Duplicate { value: String },
+    /// The change would make a task its own ancestor or predecessor.
+    Cycle,
+    /// The same thing listed twice, or a unit both leading and supporting.
+    Conflicting { detail: &'static str },
+    /// The caller's role may not change this field.
+    NotAllowed,
+}
+
+impl Problem {
+    /// A stable machine code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Required => "required",
+            Problem::TooLong { .. } => "too_long",
+            Problem::Malformed { .. } => "malformed",
+            Problem::OutOfRange { .. } => "out_of_range",
+            Problem::DueBeforeStart => "due_before_start",
+            Problem::UnknownReference { .. } => "unknown_reference",
+            Problem::Duplicate { .. } => "duplicate",
+            Problem::Cycle => "cycle",
+            Problem::Conflicting { .. } => "conflicting",
+            Problem::NotAllowed => "not_allowed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, problem: Problem) -> Self {
+        FieldError { field: field.into(), problem }
+    }
+
+    /// The message a person reads, naming the field in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        let name = field_label(&self.field, lang);
+        match (&self.problem, lang) {
+            (Problem::Required, Lang::Zh) => format!("{name}不能为空"),
+            (Problem::Required, Lang::En) => format!("{name} is required"),
+            (Problem::TooLong { max }, Lang::Zh) => format!("{name}不能超过{max}个字符"),
+            (Problem::TooLong { max }, Lang::En) => format!("{name} must be at most {max} characters"),
+            (Problem::Malformed { expected }, Lang::Zh) => {
+                format!("{name}格式不正确，应为{}", expected_label(expected, lang))
+            }
+            (Problem::Malformed { expected }, Lang::En) => {
+                format!("{name} is not valid: expected {}", expected_label(expected, lang))
+            }
+            (Problem::OutOfRange { min, max }, Lang::Zh) => format!("{name}应在{min}到{max}之间"),
+            (Problem::OutOfRange { min, max }, Lang::En) => format!("{name} must be between {min} and {max}"),
+            (Problem::DueBeforeStart, Lang::Zh) => format!("{name}不能早于开始日期"),
+            (Problem::DueBeforeStart, Lang::En) => format!("{name} cannot be before the start date"),
+            (Problem::UnknownReference { what, id }, Lang::Zh) => {
+                format!("{name}：找不到{}（{id}）", field_label(what, lang))
+            }
+            (Problem::UnknownReference { what, id }, Lang::En) => {
+                format!("{name}: no such {} ({id})", field_label(what, lang))
+            }
+            (Problem::Duplicate { value }, Lang::Zh) => format!("{name}“{value}”已存在"),
+            (Problem::Duplicate { value }, Lang::En) => format!("{name} \"{value}\" already exists"),
+            (Problem::Cycle, Lang::Zh) => format!("{name}会形成循环"),
+            (Problem::Cycle, Lang::En) => format!("{name} would create a cycle"),
+            (Problem::Conflicting { detail }, _) => format!("{name}：{}", conflict_label(detail, lang)),
+            (Problem::NotAllowed, Lang::Zh) => format!("您的角色不能修改{name}"),
+            (Problem::NotAllowed, Lang::En) => format!("your role may not change {name}"),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+/// One or more field errors: input that was refused as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl Invalid {
+    pub fn one(field: impl Into<String>, problem: Problem) -> Self {
+        Invalid(vec![FieldError::new(field, problem)])
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, problem: Problem) {
+        self.0.push(FieldError::new(field, problem));
+    }
+
+    /// `Ok(value)` when no error was collected.
+    pub fn into_result<T>(self, value: T) -> Result<T, Invalid> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|e| e.to_string()).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+fn expected_label(expected: &str, lang: Lang) -> &'static str {
+    match expected {
+        "date" => lang.pick("日期（如2021-06-30）", "a date like 2021-06-30"),
+        "decimal" => lang.pick("数字（最多4位小数）", "a number with at most 4 decimals"),
+        "code" => lang.pick("不含空格的编号（如1-3）", "a code without spaces, like 1-3"),
+        "role" => lang.pick("admin、supervisor、leader 或 liaison", "admin, supervisor, leader or liaison"),
+        _ => lang.pick("有效的值", "a valid value"),
+    }
+}
+
+fn conflict_label(detail: &str, lang: Lang) -> &'static str {
+    match detail {
+        "lead_unit_also_supporting" => {
+            lang.pick("责任单位不能同时是配合单位", "the lead unit cannot also be a supporting unit")
+        }
+        "self_relation" => lang.pick("任务不能与自身关联", "a task cannot relate to itself"),
+        "self_parent" => lang.pick("任务不能是自己的上级任务", "a task cannot be its own parent"),
+        "parent_other_key_work" => {
+            lang.pick("上级任务必须属于同一项重点工作", "the parent task must belong to the same key work")
+        }
+        "liaison_needs_unit" => lang.pick("联络员必须绑定单位", "a liaison must be bound to a unit"),
+        "in_use" => lang.pick("仍被其他记录引用，不能删除", "still referenced by other records; cannot delete"),
+        _ => lang.pick("与其他字段冲突", "conflicts with another field"),
+    }
+}
+
+/// The name of a field as users know it.
+pub fn field_label(field: &str, lang: Lang) -> String {
+    // Nested fields ("milestones[2].title") keep their position prefix.
+    let (prefix, leaf) = match field.rfind('.') {
+        Some(i) => (&field[..=i], &field[i + 1..]),
+        None => ("", field),
+    };
+    let label = match leaf {
+        "name" => lang.pick("名称", "name"),
+        "short_name" => lang.pick("简称", "short name"),
+        "title" => lang.pick("标题", "title"),
+        "code" => lang.pick("编号", "code"),
+        "description" => lang.pick("说明", "description"),
+        "unit_id" | "unit" => lang.pick("单位", "unit"),
+        "person" => lang.pick("人员", "person"),
+        "task" => lang.pick("任务", "task"),
+        "key_work_id" | "key_work" => lang.pick("重点工作", "key work"),
+        "lead_body_unit_id" => lang.pick("牵头机构", "lead body"),
+        "lead_leader_id" => lang.pick("牵头领导", "lead leader"),
+        "parent_id" => lang.pick("上级任务", "parent task"),
+        "lead_unit_id" => lang.pick("责任单位", "lead unit"),
+        "supporting_unit_ids" => lang.pick("配合单位", "supporting units"),
+        "leader_ids" => lang.pick("责任领导", "responsible leaders"),
+        "priority" => lang.pick("轻重缓急", "priority"),
+        "status" => lang.pick("状态", "status"),
+        "start_date" => lang.pick("开始日期", "start date"),
+        "due_date" => lang.pick("完成时限", "due date"),
+        "target" | "target.value" => lang.pick("目标值", "target value"),
+        "measure" => lang.pick("计量单位", "measure word"),
+        "planned_investment" => lang.pick("计划投资", "planned investment"),
+        "completed_investment" => lang.pick("完成投资", "completed investment"),
+        "percent_complete" => lang.pick("完成进度", "percent complete"),
+        "tags" => lang.pick("标签", "tags"),
+        "planned_date" => lang.pick("计划日期", "planned date"),
+        "planned_value" => lang.pick("计划值", "planned value"),
+        "actual_date" => lang.pick("实际完成日期", "actual date"),
+        "actual_value" => lang.pick("实际值", "actual value"),
+        "predecessor_id" => lang.pick("前序任务", "preceding task"),
+        "successor_id" => lang.pick("后续任务", "following task"),
+        "lag_days" => lang.pick("间隔天数", "lag in days"),
+        "username" => lang.pick("用户名", "username"),
+        "role" => lang.pick("角色", "role"),
+        "password" => lang.pick("密码", "password"),
+        "version" => lang.pick("版本号", "version"),
+        "sort_order" => lang.pick("排序", "sort order"),
+        other => return format!("{prefix}{other}"),
+    };
+    format!("{prefix}{label}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_field_in_both_languages() {
+        let e = FieldError::new("due_date", Problem::DueBeforeStart);
+        assert_eq!(e.message(Lang::Zh), "完成时限不能早于开始日期");
+        assert_eq!(e.message(Lang::En), "due date cannot be before the start date");
+    }
+
+    #[test]
+    fn unknown_reference_names_what_is_missing() {
+        let e = FieldError::new(
+            "lead_unit_id",
+            Problem::UnknownReference { what: "unit", id: "99".into() },
+        );
+        assert_eq!(e.message(Lang::Zh), "责任单位：找不到单位（99）");
+        assert_eq!(e.message(Lang::En), "lead unit: no such unit (99)");
+    }
+
+    #[test]
+    fn nested_fields_keep_their_prefix() {
+        assert_eq!(field_label("milestones[1].title", Lang::Zh), "milestones[1].标题");
+        assert_eq!(field_label("mystery", Lang::En), "mystery");
+    }
+
+    #[test]
+    fn invalid_collects_and_reports() {
+        let mut inv = Invalid::default();
+        assert!(inv.clone().into_result(1).is_ok());
+        inv.push("title", Problem::Required);
+        inv.push("code", Problem::TooLong { max: 32 });
+        let err = inv.into_result(()).unwrap_err();
+        assert_eq!(err.0.len(), 2);
+        assert_eq!(err.0[1].problem.code(), "too_long");
+        assert!(err.to_string().contains("title is required"));
+    }
+}

@@ -1,0 +1,23 @@
+//! The pure domain of tuijin: the words of key-task supervision as types,
+//! and the rules over them. Nothing here does I/O — storage, HTTP and the
+//! CLI depend on this crate, never the other way round.
+
+pub mod access;
+pub mod error;
+pub mod graph;
+pub mod history;
+pub mod key_work;
+pub mod lang;
+pub mod milestone;
+pub mod number;
+pub mod patch;
+pub mod person;
+pub mod relation;
+pub mod task;
+pub mod unit;
+
+/// Row identifiers are plain database integers; the type alias documents intent.
+pub type Id = i64;
+
+pub use error::{FieldError, Invalid, Problem};
+pub use lang::Lang;
