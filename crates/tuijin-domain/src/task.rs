@@ -252,10 +252,38 @@ impl TaskFields {
         t
     }
 
+    /// The code with every run of digits zero-padded, so that "1-2" sorts
+    /// before "1-10" the way offices number their rows.
+    pub fn code_key(&self) -> String {
+        code_key(&self.code)
+    }
+
     /// Overdue: the due date has passed and the task is neither done nor cancelled.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         !self.status.is_closed() && self.due_date.is_some_and(|d| d < today)
     }
+}
+
+/// See [`TaskFields::code_key`].
+pub fn code_key(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + 8);
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if !digits.is_empty() {
+            out.push_str(&format!("{:0>8}", digits));
+            digits.clear();
+        }
+    };
+    for c in code.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
 }
 
 /// A partial update of a task. Absent fields stay as they are; nullable
@@ -417,6 +445,14 @@ mod tests {
         t.status = Status::InProgress;
         t.due_date = None;
         assert!(!t.is_overdue(today));
+    }
+
+    #[test]
+    fn code_keys_sort_numerically() {
+        let mut codes = vec!["1-10", "2", "1-2", "10", "1", "1-2-1"];
+        codes.sort_by_key(|c| code_key(c));
+        assert_eq!(codes, vec!["1", "1-2", "1-2-1", "1-10", "2", "10"]);
+        assert_eq!(code_key("一、3"), "一、00000003");
     }
 
     #[test]

@@ -1,0 +1,120 @@
+//! Storage: one interface ([`Store`]), two backends (SQLite, PostgreSQL)
+//! sharing one SQL implementation. The backend is picked from the URL.
+//!
+//! Every write runs in a transaction that also appends its history rows;
+//! every update carries the version the caller last saw and is refused
+//! with [`StoreError::Conflict`] when it is stale.
+
+mod error;
+mod models;
+mod query;
+mod sql;
+
+pub use error::StoreError;
+pub use models::*;
+pub use query::{Page, TaskQuery, TaskSort};
+
+use async_trait::async_trait;
+use std::sync::Arc;
+use tuijin_domain::access::{Actor, Role};
+use tuijin_domain::key_work::KeyWorkFields;
+use tuijin_domain::milestone::MilestoneFields;
+use tuijin_domain::patch::Valid;
+use tuijin_domain::person::PersonFields;
+use tuijin_domain::relation::RelationFields;
+use tuijin_domain::task::TaskFields;
+use tuijin_domain::unit::UnitFields;
+use tuijin_domain::Id;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Connects to the database the URL names, creating a SQLite file on
+/// first use, and applies the embedded migrations.
+pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    sql::connect(url).await
+}
+
+/// Units, people and key works: the reference data of the ledger.
+#[async_trait]
+pub trait ReferenceStore: Send + Sync {
+    async fn list_units(&self) -> Result<Vec<Unit>>;
+    async fn get_unit(&self, id: Id) -> Result<Unit>;
+    async fn create_unit(&self, actor: &Actor, f: Valid<UnitFields>) -> Result<Unit>;
+    async fn update_unit(&self, actor: &Actor, id: Id, version: i64, f: Valid<UnitFields>) -> Result<Unit>;
+    async fn delete_unit(&self, actor: &Actor, id: Id) -> Result<()>;
+
+    async fn list_people(&self) -> Result<Vec<Person>>;
+    async fn get_person(&self, id: Id) -> Result<Person>;
+    async fn create_person(&self, actor: &Actor, f: Valid<PersonFields>) -> Result<Person>;
+    async fn update_person(&self, actor: &Actor, id: Id, version: i64, f: Valid<PersonFields>) -> Result<Person>;
+    async fn delete_person(&self, actor: &Actor, id: Id) -> Result<()>;
+
+    async fn list_key_works(&self) -> Result<Vec<KeyWork>>;
+    async fn get_key_work(&self, id: Id) -> Result<KeyWork>;
+    async fn create_key_work(&self, actor: &Actor, f: Valid<KeyWorkFields>) -> Result<KeyWork>;
+    async fn update_key_work(&self, actor: &Actor, id: Id, version: i64, f: Valid<KeyWorkFields>) -> Result<KeyWork>;
+    async fn delete_key_work(&self, actor: &Actor, id: Id) -> Result<()>;
+}
+
+/// Tasks, milestones, relations and their history.
+#[async_trait]
+pub trait LedgerStore: Send + Sync {
+    async fn list_tasks(&self, q: &TaskQuery) -> Result<Page<Task>>;
+    async fn get_task(&self, id: Id) -> Result<Task>;
+    async fn create_task(&self, actor: &Actor, f: Valid<TaskFields>) -> Result<Task>;
+    async fn update_task(&self, actor: &Actor, id: Id, version: i64, f: Valid<TaskFields>) -> Result<Task>;
+    /// Refused while the task has sub-tasks; its milestones and relations go with it.
+    async fn delete_task(&self, actor: &Actor, id: Id) -> Result<()>;
+    async fn task_history(&self, task_id: Id) -> Result<Vec<HistoryEntry>>;
+
+    async fn list_milestones(&self, task_id: Id) -> Result<Vec<Milestone>>;
+    async fn get_milestone(&self, id: Id) -> Result<Milestone>;
+    async fn create_milestone(&self, actor: &Actor, task_id: Id, f: Valid<MilestoneFields>) -> Result<Milestone>;
+    async fn update_milestone(&self, actor: &Actor, id: Id, version: i64, f: Valid<MilestoneFields>) -> Result<Milestone>;
+    async fn delete_milestone(&self, actor: &Actor, id: Id) -> Result<()>;
+
+    /// Relations touching a task, or all of them.
+    async fn list_relations(&self, task_id: Option<Id>) -> Result<Vec<Relation>>;
+    async fn get_relation(&self, id: Id) -> Result<Relation>;
+    async fn create_relation(&self, actor: &Actor, f: Valid<RelationFields>) -> Result<Relation>;
+    async fn update_relation(&self, actor: &Actor, id: Id, version: i64, f: Valid<RelationFields>) -> Result<Relation>;
+    async fn delete_relation(&self, actor: &Actor, id: Id) -> Result<()>;
+}
+
+/// Accounts and API tokens.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    async fn list_users(&self) -> Result<Vec<User>>;
+    async fn find_user(&self, username: &str) -> Result<Option<User>>;
+    async fn create_user(&self, new: NewUser) -> Result<User>;
+    async fn set_password_hash(&self, user_id: Id, hash: &str) -> Result<()>;
+    /// Stores the hash of a new token; the token itself is never stored.
+    async fn create_token(&self, user_id: Id, token_hash: &str, name: &str) -> Result<()>;
+    async fn actor_for_token(&self, token_hash: &str) -> Result<Option<Actor>>;
+}
+
+/// Whole-database operations.
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    /// True when the ledger holds no units yet (a fresh database).
+    async fn is_empty(&self) -> Result<bool>;
+    /// A consistent copy of a live SQLite database into `path`.
+    async fn backup_to(&self, path: &str) -> Result<()>;
+    /// The backend's name, "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+}
+
+/// The one storage interface the rest of the program uses.
+pub trait Store: ReferenceStore + LedgerStore + AccountStore + AdminStore {}
+impl<T: ReferenceStore + LedgerStore + AccountStore + AdminStore> Store for T {}
+
+/// The actor recorded for changes made by the system itself (demo loading, imports from the CLI).
+pub fn system_actor() -> Actor {
+    Actor {
+        user_id: 0,
+        username: "system".into(),
+        display_name: "系统".into(),
+        role: Role::Admin,
+        unit_id: None,
+    }
+}

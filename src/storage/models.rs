@@ -1,0 +1,86 @@
+//! What storage returns: the domain fields of each entity plus its
+//! identity, version and timestamps.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tuijin_domain::access::Role;
+use tuijin_domain::key_work::KeyWorkFields;
+use tuijin_domain::milestone::MilestoneFields;
+use tuijin_domain::person::PersonFields;
+use tuijin_domain::relation::RelationFields;
+use tuijin_domain::task::TaskFields;
+use tuijin_domain::unit::UnitFields;
+use tuijin_domain::Id;
+use utoipa::ToSchema;
+
+/// Declares a stored entity: `id`, the domain fields flattened, `version`
+/// (bumped by every update) and timestamps.
+macro_rules! stored {
+    ($(#[$m:meta])* $name:ident, $fields:ty $(, $extra:ident: $ty:ty)*) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+        pub struct $name {
+            pub id: Id,
+            $(pub $extra: $ty,)*
+            #[serde(flatten)]
+            pub fields: $fields,
+            pub version: i64,
+            pub created_at: DateTime<Utc>,
+            pub updated_at: DateTime<Utc>,
+        }
+    };
+}
+
+stored!(/// 单位
+    Unit, UnitFields);
+stored!(/// 人员
+    Person, PersonFields);
+stored!(/// 重点工作
+    KeyWork, KeyWorkFields);
+stored!(/// 工作任务
+    Task, TaskFields);
+stored!(/// 时间节点
+    Milestone, MilestoneFields, task_id: Id);
+stored!(/// 前后序关系: the predecessor must finish (plus the lag) before the successor starts.
+    Relation, RelationFields);
+
+/// One changed field in the audit trail (变更历史).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub id: Id,
+    pub at: DateTime<Utc>,
+    pub user_id: Option<Id>,
+    pub user_name: String,
+    /// unit, person, key_work, task, milestone or relation.
+    pub entity: String,
+    pub entity_id: Id,
+    pub task_id: Option<Id>,
+    /// create, update or delete.
+    pub action: String,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct User {
+    pub id: Id,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<Id>,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub language: String,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<Id>,
+    pub password_hash: Option<String>,
+}

@@ -1,0 +1,110 @@
+//! Accounts, tokens and whole-database operations.
+
+macro_rules! impl_account_store {
+    ($DB:ty, $name:literal) => {
+        #[async_trait]
+        impl AccountStore for SqlStore<$DB> {
+            async fn list_users(&self) -> Result<Vec<User>> {
+                let rows: Vec<UserRow> = sqlx::query_as("SELECT * FROM users ORDER BY id").fetch_all(&self.pool).await?;
+                rows.into_iter().map(User::try_from).collect()
+            }
+
+            async fn find_user(&self, username: &str) -> Result<Option<User>> {
+                let row: Option<UserRow> = sqlx::query_as("SELECT * FROM users WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(User::try_from).transpose()
+            }
+
+            async fn create_user(&self, new: NewUser) -> Result<User> {
+                let _w = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let mut inv = Invalid::default();
+                Self::check_unique(&mut *tx, &mut inv, "SELECT id FROM users WHERE username = $1 AND id <> $2", "username", &new.username, 0)
+                    .await?;
+                if let Some(unit) = new.unit_id {
+                    Self::check_refs(&mut *tx, &mut inv, "units", "unit_id", "unit", &[unit]).await?;
+                }
+                inv.into_result(())?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (username, display_name, role, unit_id, password_hash, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(&new.username)
+                .bind(&new.display_name)
+                .bind(new.role.as_str())
+                .bind(new.unit_id)
+                .bind(&new.password_hash)
+                .bind(Utc::now())
+                .fetch_one(&mut *tx)
+                .await?;
+                let row: UserRow = sqlx::query_as("SELECT * FROM users WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                User::try_from(row)
+            }
+
+            async fn set_password_hash(&self, user_id: Id, hash: &str) -> Result<()> {
+                let _w = self.write_guard().await;
+                let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(hash)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound { entity: "user", id: user_id });
+                }
+                Ok(())
+            }
+
+            async fn create_token(&self, user_id: Id, token_hash: &str, name: &str) -> Result<()> {
+                let _w = self.write_guard().await;
+                sqlx::query("INSERT INTO api_tokens (user_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(user_id)
+                    .bind(token_hash)
+                    .bind(name)
+                    .bind(Utc::now())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn actor_for_token(&self, token_hash: &str) -> Result<Option<Actor>> {
+                let row: Option<UserRow> = sqlx::query_as(
+                    "SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND NOT u.disabled",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(User::try_from).transpose()?.map(|u| Actor {
+                    user_id: u.id,
+                    display_name: if u.display_name.is_empty() { u.username.clone() } else { u.display_name },
+                    username: u.username,
+                    role: u.role,
+                    unit_id: u.unit_id,
+                }))
+            }
+        }
+
+        #[async_trait]
+        impl AdminStore for SqlStore<$DB> {
+            async fn is_empty(&self) -> Result<bool> {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(&self.pool).await?;
+                Ok(n == 0)
+            }
+
+            async fn backup_to(&self, path: &str) -> Result<()> {
+                if $name != "sqlite" {
+                    return Err(StoreError::Unsupported("backup: use pg_dump for PostgreSQL"));
+                }
+                // VACUUM INTO writes a consistent snapshot while others keep working.
+                sqlx::query("VACUUM INTO $1").bind(path).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            fn backend(&self) -> &'static str {
+                $name
+            }
+        }
+    };
+}

@@ -1,0 +1,180 @@
+//! Helpers every part of the SQL store uses: the history writer, reference
+//! checks and single-row fetches.
+
+macro_rules! impl_common {
+    ($DB:ty) => {
+        impl SqlStore<$DB> {
+            /// Appends one history row per changed field, in the caller's transaction.
+            #[allow(clippy::too_many_arguments)]
+            async fn history(
+                conn: &mut <$DB as sqlx::Database>::Connection,
+                actor: &Actor,
+                entity: &str,
+                entity_id: Id,
+                task_id: Option<Id>,
+                action: &str,
+                changes: &[FieldChange],
+            ) -> Result<()> {
+                if changes.is_empty() {
+                    return Ok(());
+                }
+                let now = Utc::now();
+                let user_id = (actor.user_id > 0).then_some(actor.user_id);
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
+                    "INSERT INTO history (at, user_id, user_name, entity, entity_id, task_id, action, field, old_value, new_value) ",
+                );
+                qb.push_values(changes, |mut b, c| {
+                    b.push_bind(now)
+                        .push_bind(user_id)
+                        .push_bind(actor.display_name.clone())
+                        .push_bind(entity.to_string())
+                        .push_bind(entity_id)
+                        .push_bind(task_id)
+                        .push_bind(action.to_string())
+                        .push_bind(c.field.clone())
+                        .push_bind(c.old.clone())
+                        .push_bind(c.new.clone());
+                });
+                qb.build().execute(&mut *conn).await?;
+                Ok(())
+            }
+
+            /// Records in `inv` every id of `ids` that `table` does not hold.
+            async fn check_refs(
+                conn: &mut <$DB as sqlx::Database>::Connection,
+                inv: &mut Invalid,
+                table: &str,
+                field: &str,
+                what: &'static str,
+                ids: &[Id],
+            ) -> Result<()> {
+                if ids.is_empty() {
+                    return Ok(());
+                }
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!("SELECT id FROM {table} WHERE id IN ("));
+                let mut sep = qb.separated(", ");
+                for id in ids {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                let found: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
+                for id in ids.iter().filter(|id| !found.contains(id)) {
+                    inv.push(field, Problem::UnknownReference { what, id: id.to_string() });
+                }
+                Ok(())
+            }
+
+            /// Records a duplicate when `SELECT id … WHERE <cond>` finds a row.
+            async fn check_unique(
+                conn: &mut <$DB as sqlx::Database>::Connection,
+                inv: &mut Invalid,
+                sql: &str,
+                field: &str,
+                value: &str,
+                except_id: Id,
+            ) -> Result<()> {
+                let taken: Option<i64> = sqlx::query_scalar(sql)
+                    .bind(value.to_string())
+                    .bind(except_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                if taken.is_some() {
+                    inv.push(field, Problem::Duplicate { value: value.to_string() });
+                }
+                Ok(())
+            }
+
+            async fn fetch_unit(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Unit> {
+                sqlx::query_as::<_, UnitRow>("SELECT * FROM units WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .map(Unit::from)
+                    .ok_or(StoreError::NotFound { entity: "unit", id })
+            }
+
+            async fn fetch_person(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Person> {
+                sqlx::query_as::<_, PersonRow>("SELECT * FROM people WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .map(Person::from)
+                    .ok_or(StoreError::NotFound { entity: "person", id })
+            }
+
+            async fn fetch_key_work(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<KeyWork> {
+                sqlx::query_as::<_, KeyWorkRow>("SELECT * FROM key_works WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .map(KeyWork::from)
+                    .ok_or(StoreError::NotFound { entity: "key_work", id })
+            }
+
+            async fn fetch_milestone(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Milestone> {
+                sqlx::query_as::<_, MilestoneRow>("SELECT * FROM milestones WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .map(Milestone::from)
+                    .ok_or(StoreError::NotFound { entity: "milestone", id })
+            }
+
+            async fn fetch_relation(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Relation> {
+                sqlx::query_as::<_, RelationRow>("SELECT * FROM task_relations WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .map(Relation::from)
+                    .ok_or(StoreError::NotFound { entity: "relation", id })
+            }
+
+            /// Tasks by id with their supporting units and leaders, in the order of `rows`.
+            async fn complete_tasks(
+                conn: &mut <$DB as sqlx::Database>::Connection,
+                rows: Vec<TaskRow>,
+            ) -> Result<Vec<Task>> {
+                if rows.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids: Vec<Id> = rows.iter().map(|r| r.id).collect();
+                let supporting = Self::pairs(conn, "SELECT task_id, unit_id FROM task_supporting_units", &ids).await?;
+                let leaders = Self::pairs(conn, "SELECT task_id, person_id FROM task_leaders", &ids).await?;
+                rows.into_iter()
+                    .map(|r| {
+                        let of = |pairs: &[(i64, i64)], id: i64| -> Vec<Id> {
+                            pairs.iter().filter(|p| p.0 == id).map(|p| p.1).collect()
+                        };
+                        let (s, l) = (of(&supporting, r.id), of(&leaders, r.id));
+                        r.into_task(s, l)
+                    })
+                    .collect()
+            }
+
+            /// `(task_id, other_id)` pairs of a link table for the given tasks, in position order.
+            async fn pairs(
+                conn: &mut <$DB as sqlx::Database>::Connection,
+                select: &str,
+                task_ids: &[Id],
+            ) -> Result<Vec<(i64, i64)>> {
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(select);
+                qb.push(" WHERE task_id IN (");
+                let mut sep = qb.separated(", ");
+                for id in task_ids {
+                    sep.push_bind(*id);
+                }
+                qb.push(") ORDER BY task_id, position");
+                Ok(qb.build_query_as().fetch_all(&mut *conn).await?)
+            }
+
+            async fn fetch_task(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Task> {
+                let row = sqlx::query_as::<_, TaskRow>(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .ok_or(StoreError::NotFound { entity: "task", id })?;
+                Ok(Self::complete_tasks(conn, vec![row]).await?.remove(0))
+            }
+        }
+    };
+}

@@ -1,0 +1,100 @@
+//! The SQL implementation behind [`Store`](super::Store), written once and
+//! expanded for each backend by the `impl_*` macros below.
+//!
+//! Why macros and not generics: sqlx's generic-over-`Database` code needs a
+//! long list of trait bounds on every function; expanding the same source
+//! for `Sqlite` and `Postgres` keeps each query readable and checked by the
+//! compiler against both drivers. The SQL itself is portable: `$n`
+//! placeholders, `RETURNING`, `NULLS LAST` and recursive CTEs work on
+//! SQLite ≥ 3.35 and PostgreSQL alike. Only the migrations differ.
+
+#[macro_use]
+mod common;
+#[macro_use]
+mod reference;
+#[macro_use]
+mod tasks;
+#[macro_use]
+mod items;
+#[macro_use]
+mod accounts;
+mod connect;
+mod rows;
+
+pub use connect::connect;
+
+use super::{
+    AccountStore, AdminStore, HistoryEntry, KeyWork, LedgerStore, Milestone, NewUser, Page,
+    Person, ReferenceStore, Relation, StoreError, Task, TaskQuery, Unit, User,
+};
+use async_trait::async_trait;
+use chrono::Utc;
+use rows::*;
+use sqlx::{Pool, Postgres, QueryBuilder, Sqlite};
+use tokio::sync::{Mutex, MutexGuard};
+use tuijin_domain::access::Actor;
+use tuijin_domain::error::{Invalid, Problem};
+use tuijin_domain::history::{diff, FieldChange};
+use tuijin_domain::key_work::KeyWorkFields;
+use tuijin_domain::milestone::MilestoneFields;
+use tuijin_domain::patch::Valid;
+use tuijin_domain::person::PersonFields;
+use tuijin_domain::relation::RelationFields;
+use tuijin_domain::task::TaskFields;
+use tuijin_domain::unit::UnitFields;
+use tuijin_domain::Id;
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A connection pool of one backend.
+pub struct SqlStore<DB: sqlx::Database> {
+    pool: Pool<DB>,
+    /// SQLite allows one writer at a time; taking this lock before a write
+    /// transaction queues writers in the process instead of failing them
+    /// with SQLITE_BUSY. PostgreSQL does not need it.
+    write_lock: Option<Mutex<()>>,
+}
+
+impl<DB: sqlx::Database> SqlStore<DB> {
+    async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
+        match &self.write_lock {
+            Some(m) => Some(m.lock().await),
+            None => None,
+        }
+    }
+}
+
+/// Tells a unique-constraint or foreign-key violation from other database
+/// errors, for the places that map them to a user error.
+fn db_error_kind(e: &sqlx::Error) -> Option<sqlx::error::ErrorKind> {
+    match e {
+        sqlx::Error::Database(d) => Some(d.kind()),
+        _ => None,
+    }
+}
+
+/// Maps a failed delete: rows that are still referenced cannot go.
+fn delete_error(e: sqlx::Error) -> StoreError {
+    match db_error_kind(&e) {
+        Some(sqlx::error::ErrorKind::ForeignKeyViolation) => {
+            Invalid::one("id", Problem::Conflicting { detail: "in_use" }).into()
+        }
+        _ => e.into(),
+    }
+}
+
+/// The refusal of a stale update, carrying the state now stored.
+fn conflict<T: serde::Serialize>(current: &T) -> StoreError {
+    StoreError::Conflict { current: serde_json::to_value(current).unwrap_or_default() }
+}
+
+impl_common!(Sqlite);
+impl_common!(Postgres);
+impl_reference_store!(Sqlite);
+impl_reference_store!(Postgres);
+impl_task_store!(Sqlite);
+impl_task_store!(Postgres);
+impl_item_methods!(Sqlite);
+impl_item_methods!(Postgres);
+impl_account_store!(Sqlite, "sqlite");
+impl_account_store!(Postgres, "postgres");

@@ -1,0 +1,300 @@
+//! Database rows and their conversion to the stored models. `FromRow` is
+//! derived generically, so the same structs serve both backends.
+
+use crate::storage::{HistoryEntry, KeyWork, Milestone, Person, Relation, StoreError, Task, Unit, User};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use tuijin_domain::access::Role;
+use tuijin_domain::key_work::KeyWorkFields;
+use tuijin_domain::milestone::MilestoneFields;
+use tuijin_domain::number::{from_scaled, to_scaled};
+use tuijin_domain::person::PersonFields;
+use tuijin_domain::relation::RelationFields;
+use tuijin_domain::task::{Priority, Status, Target, TaskFields};
+use tuijin_domain::unit::UnitFields;
+use tuijin_domain::Id;
+
+pub(super) fn dec(v: Option<i64>) -> Option<Decimal> {
+    v.map(from_scaled)
+}
+
+pub(super) fn scaled(v: &Option<Decimal>) -> Option<i64> {
+    v.as_ref().map(to_scaled)
+}
+
+fn int32(v: i64) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct UnitRow {
+    id: i64,
+    name: String,
+    short_name: String,
+    sort_order: i64,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<UnitRow> for Unit {
+    fn from(r: UnitRow) -> Unit {
+        Unit {
+            id: r.id,
+            fields: UnitFields { name: r.name, short_name: r.short_name, sort_order: int32(r.sort_order) },
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct PersonRow {
+    id: i64,
+    name: String,
+    title: String,
+    unit_id: i64,
+    sort_order: i64,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<PersonRow> for Person {
+    fn from(r: PersonRow) -> Person {
+        Person {
+            id: r.id,
+            fields: PersonFields { name: r.name, title: r.title, unit_id: r.unit_id, sort_order: int32(r.sort_order) },
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct KeyWorkRow {
+    id: i64,
+    name: String,
+    lead_body_unit_id: i64,
+    lead_leader_id: i64,
+    description: String,
+    sort_order: i64,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<KeyWorkRow> for KeyWork {
+    fn from(r: KeyWorkRow) -> KeyWork {
+        KeyWork {
+            id: r.id,
+            fields: KeyWorkFields {
+                name: r.name,
+                lead_body_unit_id: r.lead_body_unit_id,
+                lead_leader_id: r.lead_leader_id,
+                description: r.description,
+                sort_order: int32(r.sort_order),
+            },
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+pub(super) const TASK_COLUMNS: &str = "id, key_work_id, parent_id, code, title, description, lead_unit_id, \
+    priority, status, start_date, due_date, target_value, target_measure, planned_investment, \
+    completed_investment, percent_complete, tags, version, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct TaskRow {
+    pub id: i64,
+    key_work_id: i64,
+    parent_id: Option<i64>,
+    code: String,
+    title: String,
+    description: String,
+    lead_unit_id: i64,
+    priority: String,
+    status: String,
+    start_date: Option<NaiveDate>,
+    due_date: Option<NaiveDate>,
+    target_value: Option<i64>,
+    target_measure: Option<String>,
+    planned_investment: Option<i64>,
+    completed_investment: Option<i64>,
+    percent_complete: i64,
+    tags: String,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TaskRow {
+    /// Builds the task with its supporting units and leaders, loaded separately.
+    pub fn into_task(self, supporting_unit_ids: Vec<Id>, leader_ids: Vec<Id>) -> Result<Task, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("task {}: {what}", self.id));
+        let priority = Priority::parse(&self.priority).ok_or_else(|| corrupt("priority"))?;
+        let status = Status::parse(&self.status).ok_or_else(|| corrupt("status"))?;
+        let tags: Vec<String> = serde_json::from_str(&self.tags).map_err(|_| corrupt("tags"))?;
+        let target = match (self.target_value, self.target_measure) {
+            (Some(v), Some(measure)) => Some(Target { value: from_scaled(v), measure }),
+            _ => None,
+        };
+        Ok(Task {
+            id: self.id,
+            fields: TaskFields {
+                key_work_id: self.key_work_id,
+                parent_id: self.parent_id,
+                code: self.code,
+                title: self.title,
+                description: self.description,
+                lead_unit_id: self.lead_unit_id,
+                supporting_unit_ids,
+                leader_ids,
+                priority,
+                status,
+                start_date: self.start_date,
+                due_date: self.due_date,
+                target,
+                planned_investment: dec(self.planned_investment),
+                completed_investment: dec(self.completed_investment),
+                percent_complete: from_scaled(self.percent_complete),
+                tags,
+            },
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MilestoneRow {
+    id: i64,
+    task_id: i64,
+    title: String,
+    planned_date: NaiveDate,
+    planned_value: Option<i64>,
+    actual_date: Option<NaiveDate>,
+    actual_value: Option<i64>,
+    done: bool,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<MilestoneRow> for Milestone {
+    fn from(r: MilestoneRow) -> Milestone {
+        Milestone {
+            id: r.id,
+            task_id: r.task_id,
+            fields: MilestoneFields {
+                title: r.title,
+                planned_date: r.planned_date,
+                planned_value: dec(r.planned_value),
+                actual_date: r.actual_date,
+                actual_value: dec(r.actual_value),
+                done: r.done,
+            },
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RelationRow {
+    id: i64,
+    predecessor_id: i64,
+    successor_id: i64,
+    lag_days: i64,
+    note: String,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<RelationRow> for Relation {
+    fn from(r: RelationRow) -> Relation {
+        Relation {
+            id: r.id,
+            fields: RelationFields {
+                predecessor_id: r.predecessor_id,
+                successor_id: r.successor_id,
+                lag_days: int32(r.lag_days),
+                note: r.note,
+            },
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct HistoryRow {
+    id: i64,
+    at: DateTime<Utc>,
+    user_id: Option<i64>,
+    user_name: String,
+    entity: String,
+    entity_id: i64,
+    task_id: Option<i64>,
+    action: String,
+    field: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+}
+
+impl From<HistoryRow> for HistoryEntry {
+    fn from(r: HistoryRow) -> HistoryEntry {
+        HistoryEntry {
+            id: r.id,
+            at: r.at,
+            user_id: r.user_id,
+            user_name: r.user_name,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            task_id: r.task_id,
+            action: r.action,
+            field: r.field,
+            old_value: r.old_value,
+            new_value: r.new_value,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    unit_id: Option<i64>,
+    password_hash: Option<String>,
+    language: String,
+    disabled: bool,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<User, StoreError> {
+        let role = Role::parse(&r.role).ok_or_else(|| StoreError::Corrupt(format!("user {}: role", r.id)))?;
+        Ok(User {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role,
+            unit_id: r.unit_id,
+            password_hash: r.password_hash,
+            language: r.language,
+            disabled: r.disabled,
+            created_at: r.created_at,
+        })
+    }
+}

@@ -1,0 +1,320 @@
+//! Tasks: the list query, reads, and writes with their history.
+
+macro_rules! impl_task_store {
+    ($DB:ty) => {
+        impl SqlStore<$DB> {
+            fn push_task_filters(qb: &mut QueryBuilder<'_, $DB>, q: &TaskQuery) {
+                qb.push(" WHERE 1 = 1");
+                if let Some(v) = q.key_work_id {
+                    qb.push(" AND key_work_id = ").push_bind(v);
+                }
+                if let Some(v) = q.parent_id {
+                    qb.push(" AND parent_id = ").push_bind(v);
+                }
+                if let Some(v) = q.lead_unit_id {
+                    qb.push(" AND lead_unit_id = ").push_bind(v);
+                }
+                if let Some(v) = q.leader_id {
+                    qb.push(" AND id IN (SELECT task_id FROM task_leaders WHERE person_id = ").push_bind(v).push(")");
+                }
+                if !q.statuses.is_empty() {
+                    qb.push(" AND status IN (");
+                    let mut sep = qb.separated(", ");
+                    for s in &q.statuses {
+                        sep.push_bind(s.as_str());
+                    }
+                    qb.push(")");
+                }
+                if !q.priorities.is_empty() {
+                    qb.push(" AND priority IN (");
+                    let mut sep = qb.separated(", ");
+                    for p in &q.priorities {
+                        sep.push_bind(p.as_str());
+                    }
+                    qb.push(")");
+                }
+                if let Some(d) = q.due_from {
+                    qb.push(" AND due_date >= ").push_bind(d);
+                }
+                if let Some(d) = q.due_to {
+                    qb.push(" AND due_date <= ").push_bind(d);
+                }
+                if q.overdue {
+                    qb.push(" AND due_date < ").push_bind(q.today).push(" AND status NOT IN ('done', 'cancelled')");
+                }
+                if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                    let pattern = format!("%{}%", escaped.to_lowercase());
+                    qb.push(" AND (LOWER(code) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+                    qb.push(" OR LOWER(title) LIKE ").push_bind(pattern).push(" ESCAPE '\\')");
+                }
+            }
+
+            /// Checks what only the database can tell: references, code
+            /// uniqueness and the parent chain. `id` is 0 for a new task.
+            async fn check_task(conn: &mut <$DB as sqlx::Database>::Connection, f: &TaskFields, id: Id) -> Result<()> {
+                let mut inv = Invalid::default();
+                Self::check_refs(conn, &mut inv, "key_works", "key_work_id", "key_work", &[f.key_work_id]).await?;
+                Self::check_refs(conn, &mut inv, "units", "lead_unit_id", "unit", &[f.lead_unit_id]).await?;
+                Self::check_refs(conn, &mut inv, "units", "supporting_unit_ids", "unit", &f.supporting_unit_ids).await?;
+                Self::check_refs(conn, &mut inv, "people", "leader_ids", "person", &f.leader_ids).await?;
+                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE key_work_id = $1 AND code = $2 AND id <> $3")
+                    .bind(f.key_work_id)
+                    .bind(&f.code)
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                if taken.is_some() {
+                    inv.push("code", Problem::Duplicate { value: f.code.clone() });
+                }
+                if let Some(parent) = f.parent_id {
+                    Self::check_parent(conn, &mut inv, f.key_work_id, id, parent).await?;
+                }
+                Ok(inv.into_result(())?)
+            }
+
+            async fn check_parent(
+                conn: &mut <$DB as sqlx::Database>::Connection,
+                inv: &mut Invalid,
+                key_work_id: Id,
+                id: Id,
+                parent: Id,
+            ) -> Result<()> {
+                if parent == id {
+                    inv.push("parent_id", Problem::Conflicting { detail: "self_parent" });
+                    return Ok(());
+                }
+                let parent_kw: Option<i64> = sqlx::query_scalar("SELECT key_work_id FROM tasks WHERE id = $1")
+                    .bind(parent)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                match parent_kw {
+                    None => inv.push("parent_id", Problem::UnknownReference { what: "task", id: parent.to_string() }),
+                    Some(kw) if kw != key_work_id => {
+                        inv.push("parent_id", Problem::Conflicting { detail: "parent_other_key_work" })
+                    }
+                    Some(_) if id > 0 => {
+                        // The chain of ancestors of the new parent; UNION stops on loops.
+                        let chain: Vec<(i64, Option<i64>)> = sqlx::query_as(
+                            "WITH RECURSIVE up(id, parent_id) AS ( \
+                               SELECT id, parent_id FROM tasks WHERE id = $1 \
+                               UNION SELECT t.id, t.parent_id FROM tasks t JOIN up ON t.id = up.parent_id) \
+                             SELECT id, parent_id FROM up",
+                        )
+                        .bind(parent)
+                        .fetch_all(&mut *conn)
+                        .await?;
+                        let parent_of = |x: Id| chain.iter().find(|(c, _)| *c == x).and_then(|(_, p)| *p);
+                        if tuijin_domain::graph::parent_creates_cycle(id, parent, parent_of) {
+                            inv.push("parent_id", Problem::Cycle);
+                        }
+                    }
+                    Some(_) => {}
+                }
+                Ok(())
+            }
+
+            /// Replaces the supporting units and leaders of a task, keeping their order.
+            async fn write_task_links(conn: &mut <$DB as sqlx::Database>::Connection, id: Id, f: &TaskFields) -> Result<()> {
+                sqlx::query("DELETE FROM task_supporting_units WHERE task_id = $1").bind(id).execute(&mut *conn).await?;
+                sqlx::query("DELETE FROM task_leaders WHERE task_id = $1").bind(id).execute(&mut *conn).await?;
+                for (table, column, ids) in [
+                    ("task_supporting_units", "unit_id", &f.supporting_unit_ids),
+                    ("task_leaders", "person_id", &f.leader_ids),
+                ] {
+                    if ids.is_empty() {
+                        continue;
+                    }
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!("INSERT INTO {table} (task_id, {column}, position) "));
+                    qb.push_values(ids.iter().enumerate(), |mut b, (pos, other)| {
+                        b.push_bind(id).push_bind(*other).push_bind(pos as i64);
+                    });
+                    qb.build().execute(&mut *conn).await?;
+                }
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl LedgerStore for SqlStore<$DB> {
+            async fn list_tasks(&self, q: &TaskQuery) -> Result<Page<Task>> {
+                let mut conn = self.pool.acquire().await?;
+                let mut count: QueryBuilder<$DB> = QueryBuilder::new("SELECT COUNT(*) FROM tasks");
+                Self::push_task_filters(&mut count, q);
+                let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!("SELECT {TASK_COLUMNS} FROM tasks"));
+                Self::push_task_filters(&mut qb, q);
+                let dir = if q.descending { "DESC" } else { "ASC" };
+                qb.push(format!(" ORDER BY {} {dir} NULLS LAST, id {dir}", q.sort.column()));
+                qb.push(" LIMIT ").push_bind(i64::from(q.per_page)).push(" OFFSET ").push_bind(q.offset());
+                let rows: Vec<TaskRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                let items = Self::complete_tasks(&mut conn, rows).await?;
+                Ok(Page { items, total, page: q.page, per_page: q.per_page })
+            }
+
+            async fn get_task(&self, id: Id) -> Result<Task> {
+                Self::fetch_task(&mut *self.pool.acquire().await?, id).await
+            }
+
+            async fn create_task(&self, actor: &Actor, f: Valid<TaskFields>) -> Result<Task> {
+                let _w = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                Self::check_task(&mut *tx, &f, 0).await?;
+                let now = Utc::now();
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO tasks (key_work_id, parent_id, code, code_key, title, description, lead_unit_id, priority, priority_rank, \
+                     status, start_date, due_date, target_value, target_measure, planned_investment, completed_investment, \
+                     percent_complete, tags, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
+                )
+                .bind(f.key_work_id)
+                .bind(f.parent_id)
+                .bind(&f.code)
+                .bind(f.code_key())
+                .bind(&f.title)
+                .bind(&f.description)
+                .bind(f.lead_unit_id)
+                .bind(f.priority.as_str())
+                .bind(i64::from(f.priority.rank()))
+                .bind(f.status.as_str())
+                .bind(f.start_date)
+                .bind(f.due_date)
+                .bind(f.target.as_ref().map(|t| tuijin_domain::number::to_scaled(&t.value)))
+                .bind(f.target.as_ref().map(|t| t.measure.clone()))
+                .bind(scaled(&f.planned_investment))
+                .bind(scaled(&f.completed_investment))
+                .bind(tuijin_domain::number::to_scaled(&f.percent_complete))
+                .bind(serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into()))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                Self::write_task_links(&mut *tx, id, &f).await?;
+                Self::history(&mut *tx, actor, "task", id, Some(id), "create", &diff(None, Some(&*f))).await?;
+                let task = Self::fetch_task(&mut *tx, id).await?;
+                tx.commit().await?;
+                Ok(task)
+            }
+
+            async fn update_task(&self, actor: &Actor, id: Id, version: i64, f: Valid<TaskFields>) -> Result<Task> {
+                let _w = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let old = Self::fetch_task(&mut *tx, id).await?;
+                if old.version != version {
+                    return Err(conflict(&old));
+                }
+                if old.fields == *f {
+                    return Ok(old);
+                }
+                Self::check_task(&mut *tx, &f, id).await?;
+                let done = sqlx::query(
+                    "UPDATE tasks SET key_work_id = $1, parent_id = $2, code = $3, code_key = $4, title = $5, description = $6, \
+                     lead_unit_id = $7, priority = $8, priority_rank = $9, status = $10, start_date = $11, due_date = $12, \
+                     target_value = $13, target_measure = $14, planned_investment = $15, completed_investment = $16, \
+                     percent_complete = $17, tags = $18, updated_at = $19, version = version + 1 \
+                     WHERE id = $20 AND version = $21",
+                )
+                .bind(f.key_work_id)
+                .bind(f.parent_id)
+                .bind(&f.code)
+                .bind(f.code_key())
+                .bind(&f.title)
+                .bind(&f.description)
+                .bind(f.lead_unit_id)
+                .bind(f.priority.as_str())
+                .bind(i64::from(f.priority.rank()))
+                .bind(f.status.as_str())
+                .bind(f.start_date)
+                .bind(f.due_date)
+                .bind(f.target.as_ref().map(|t| tuijin_domain::number::to_scaled(&t.value)))
+                .bind(f.target.as_ref().map(|t| t.measure.clone()))
+                .bind(scaled(&f.planned_investment))
+                .bind(scaled(&f.completed_investment))
+                .bind(tuijin_domain::number::to_scaled(&f.percent_complete))
+                .bind(serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into()))
+                .bind(Utc::now())
+                .bind(id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(conflict(&Self::fetch_task(&mut *tx, id).await?));
+                }
+                if old.fields.supporting_unit_ids != f.supporting_unit_ids || old.fields.leader_ids != f.leader_ids {
+                    Self::write_task_links(&mut *tx, id, &f).await?;
+                }
+                Self::history(&mut *tx, actor, "task", id, Some(id), "update", &diff(Some(&old.fields), Some(&*f))).await?;
+                let task = Self::fetch_task(&mut *tx, id).await?;
+                tx.commit().await?;
+                Ok(task)
+            }
+
+            async fn delete_task(&self, actor: &Actor, id: Id) -> Result<()> {
+                let _w = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let old = Self::fetch_task(&mut *tx, id).await?;
+                let milestones: Vec<MilestoneRow> = sqlx::query_as("SELECT * FROM milestones WHERE task_id = $1")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let relations: Vec<RelationRow> =
+                    sqlx::query_as("SELECT * FROM task_relations WHERE predecessor_id = $1 OR successor_id = $1")
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                sqlx::query("DELETE FROM tasks WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(delete_error)?;
+                // The cascade removed milestones and relations; the trail keeps them.
+                for m in milestones.into_iter().map(Milestone::from) {
+                    Self::history(&mut *tx, actor, "milestone", m.id, Some(id), "delete", &diff(Some(&m.fields), None)).await?;
+                }
+                for r in relations.into_iter().map(Relation::from) {
+                    let other = if r.fields.predecessor_id == id { r.fields.successor_id } else { r.fields.predecessor_id };
+                    let changes = diff(Some(&r.fields), None);
+                    Self::history(&mut *tx, actor, "relation", r.id, Some(id), "delete", &changes).await?;
+                    Self::history(&mut *tx, actor, "relation", r.id, Some(other), "delete", &changes).await?;
+                }
+                Self::history(&mut *tx, actor, "task", id, Some(id), "delete", &diff(Some(&old.fields), None)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn task_history(&self, task_id: Id) -> Result<Vec<HistoryEntry>> {
+                let rows: Vec<HistoryRow> = sqlx::query_as("SELECT * FROM history WHERE task_id = $1 ORDER BY id")
+                    .bind(task_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(HistoryEntry::from).collect())
+            }
+
+            async fn list_milestones(&self, task_id: Id) -> Result<Vec<Milestone>> {
+                self.milestones_of(task_id).await
+            }
+            async fn get_milestone(&self, id: Id) -> Result<Milestone> {
+                Self::fetch_milestone(&mut *self.pool.acquire().await?, id).await
+            }
+            async fn create_milestone(&self, actor: &Actor, task_id: Id, f: Valid<MilestoneFields>) -> Result<Milestone> {
+                self.milestone_create(actor, task_id, f).await
+            }
+            async fn update_milestone(&self, actor: &Actor, id: Id, version: i64, f: Valid<MilestoneFields>) -> Result<Milestone> {
+                self.milestone_update(actor, id, version, f).await
+            }
+            async fn delete_milestone(&self, actor: &Actor, id: Id) -> Result<()> {
+                self.milestone_delete(actor, id).await
+            }
+            async fn list_relations(&self, task_id: Option<Id>) -> Result<Vec<Relation>> {
+                self.relations_of(task_id).await
+            }
+            async fn get_relation(&self, id: Id) -> Result<Relation> {
+                Self::fetch_relation(&mut *self.pool.acquire().await?, id).await
+            }
+            async fn create_relation(&self, actor: &Actor, f: Valid<RelationFields>) -> Result<Relation> {
+                self.relation_create(actor, f).await
+            }
+            async fn update_relation(&self, actor: &Actor, id: Id, version: i64, f: Valid<RelationFields>) -> Result<Relation> {
+                self.relation_update(actor, id, version, f).await
+            }
+            async fn delete_relation(&self, actor: &Actor, id: Id) -> Result<()> {
+                self.relation_delete(actor, id).await
+            }
+        }
+    };
+}
