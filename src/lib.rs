@@ -2,3 +2,7 @@
 //! binary in `main.rs` only parses the command line.
 
 pub mod storage;
+pub mod auth;
+pub mod http;
+pub mod cli;
+pub mod demo;

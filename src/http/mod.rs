@@ -1,0 +1,88 @@
+//! The HTTP layer: the REST API under `/api/v1`, its OpenAPI document, and
+//! `/healthz`. Handlers parse input into domain types, ask the access
+//! rules, and call storage; nothing else.
+
+mod error;
+mod extract;
+mod ledger;
+mod openapi;
+mod people;
+mod reference;
+mod tasks;
+
+pub use error::{ApiError, ErrorBody};
+pub use people::{parse_new_user, NewUserBody};
+pub use tasks::today;
+
+use crate::storage::Store;
+use axum::extract::Request;
+use axum::http::header;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use std::sync::Arc;
+use tuijin_domain::Lang;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+}
+
+/// The whole application as a router, ready to serve.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = openapi::api_router().split_for_parts();
+    let doc = Arc::new(doc);
+    Router::new()
+        .nest("/api/v1", api)
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .route("/healthz", get(healthz))
+        .layer(middleware::from_fn(localize))
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Renders any [`ApiError`] a handler returned in the language the request
+/// asked for (`Accept-Language`), zh-CN by default.
+async fn localize(req: Request, next: Next) -> Response {
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default();
+    let mut res = next.run(req).await;
+    match res.extensions_mut().remove::<ApiError>() {
+        Some(err) => error::render(&err, lang),
+        None => res,
+    }
+}
+
+/// Serves until ctrl-c or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,126 @@
+//! People, and the accounts behind the API.
+
+use super::extract::Body;
+use super::reference::{check_version, require_office};
+use super::{ApiError, AppState};
+use crate::storage::{NewUser, Person, User};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use tuijin_domain::access::{Actor, Role};
+use tuijin_domain::error::{Invalid, Problem};
+use tuijin_domain::person::{PersonFields, PersonPatch};
+use tuijin_domain::Id;
+use utoipa::ToSchema;
+
+#[utoipa::path(get, path = "/people", tag = "people", responses((status = 200, body = Vec<Person>)))]
+pub async fn list_people(State(s): State<AppState>, _: Actor) -> Result<Json<Vec<Person>>, ApiError> {
+    Ok(Json(s.store.list_people().await?))
+}
+
+#[utoipa::path(get, path = "/people/{id}", tag = "people", responses((status = 200, body = Person)))]
+pub async fn get_person(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -> Result<Json<Person>, ApiError> {
+    Ok(Json(s.store.get_person(id).await?))
+}
+
+#[utoipa::path(post, path = "/people", tag = "people", request_body = PersonFields,
+    responses((status = 201, body = Person), (status = 422, body = super::ErrorBody)))]
+pub async fn create_person(
+    State(s): State<AppState>,
+    actor: Actor,
+    Body(f): Body<PersonFields>,
+) -> Result<(StatusCode, Json<Person>), ApiError> {
+    require_office(&actor)?;
+    Ok((StatusCode::CREATED, Json(s.store.create_person(&actor, f.validate()?).await?)))
+}
+
+#[utoipa::path(patch, path = "/people/{id}", tag = "people", request_body = PersonPatch,
+    responses((status = 200, body = Person), (status = 409, body = super::ErrorBody)))]
+pub async fn update_person(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Id>,
+    Body(p): Body<PersonPatch>,
+) -> Result<Json<Person>, ApiError> {
+    require_office(&actor)?;
+    let current = s.store.get_person(id).await?;
+    check_version(p.version, &current, current.version)?;
+    let f = current.fields.apply(&p).validate()?;
+    Ok(Json(s.store.update_person(&actor, id, p.version, f).await?))
+}
+
+#[utoipa::path(delete, path = "/people/{id}", tag = "people", responses((status = 204)))]
+pub async fn delete_person(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
+    require_office(&actor)?;
+    s.store.delete_person(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/me", tag = "accounts", responses((status = 200, body = Actor), (status = 401, body = super::ErrorBody)))]
+pub async fn me(actor: Actor) -> Json<Actor> {
+    Json(actor)
+}
+
+#[utoipa::path(get, path = "/users", tag = "accounts", responses((status = 200, body = Vec<User>)))]
+pub async fn list_users(State(s): State<AppState>, actor: Actor) -> Result<Json<Vec<User>>, ApiError> {
+    if !actor.may_manage_accounts() {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(Json(s.store.list_users().await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserBody {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    pub role: Role,
+    /// Required for a liaison: the unit whose tasks they report on.
+    #[serde(default)]
+    pub unit_id: Option<Id>,
+    /// Optional; an account without one signs in only with API tokens.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// Checks a new account and hashes its password.
+pub fn parse_new_user(b: NewUserBody) -> Result<NewUser, ApiError> {
+    let mut inv = Invalid::default();
+    let username = b.username.trim().to_string();
+    if username.is_empty() {
+        inv.push("username", Problem::Required);
+    } else if username.chars().count() > 64 || username.chars().any(char::is_whitespace) {
+        inv.push("username", Problem::Malformed { expected: "code" });
+    }
+    if b.role == Role::Liaison && b.unit_id.is_none() {
+        inv.push("unit_id", Problem::Conflicting { detail: "liaison_needs_unit" });
+    }
+    if let Some(p) = &b.password {
+        if p.chars().count() < 8 {
+            inv.push("password", Problem::OutOfRange { min: "8".into(), max: "128".into() });
+        }
+    }
+    inv.into_result(())?;
+    let password_hash = match b.password {
+        Some(p) => Some(crate::auth::hash_password(&p).map_err(|_| ApiError::Internal)?),
+        None => None,
+    };
+    Ok(NewUser { display_name: b.display_name.trim().to_string(), username, role: b.role, unit_id: b.unit_id, password_hash })
+}
+
+#[utoipa::path(post, path = "/users", tag = "accounts", request_body = NewUserBody,
+    responses((status = 201, body = User), (status = 403, body = super::ErrorBody)))]
+pub async fn create_user(
+    State(s): State<AppState>,
+    actor: Actor,
+    Body(b): Body<NewUserBody>,
+) -> Result<(StatusCode, Json<User>), ApiError> {
+    if !actor.may_manage_accounts() {
+        return Err(ApiError::Forbidden);
+    }
+    let new = parse_new_user(b)?;
+    Ok((StatusCode::CREATED, Json(s.store.create_user(new).await?)))
+}

@@ -1,0 +1,189 @@
+//! Tasks: the ledger list with its filters, a task with its milestones
+//! and relations, writes checked against role and unit, and history.
+
+use super::extract::{Body, Query};
+use super::reference::{check_version, require_office};
+use super::{ApiError, AppState};
+use crate::storage::{HistoryEntry, Milestone, Page, Relation, Task, TaskQuery, TaskSort};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tuijin_domain::access::{Actor, LIAISON_TASK_FIELDS};
+use tuijin_domain::history::diff;
+use tuijin_domain::task::{Priority, Status, TaskFields, TaskPatch};
+use tuijin_domain::Id;
+use utoipa::{IntoParams, ToSchema};
+
+/// Filters, sort and page of the task list. Lists take comma-separated values.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TaskListParams {
+    /// Key work id.
+    key_work: Option<Id>,
+    /// Parent task id (its sub-tasks).
+    parent: Option<Id>,
+    /// Lead unit id.
+    lead_unit: Option<Id>,
+    /// Responsible leader (person id).
+    leader: Option<Id>,
+    /// Statuses, e.g. `in_progress,not_started`.
+    status: Option<String>,
+    /// Priorities, e.g. `urgent_important,important`.
+    priority: Option<String>,
+    /// Due on or after this date.
+    due_from: Option<NaiveDate>,
+    /// Due on or before this date.
+    due_to: Option<NaiveDate>,
+    /// Only open tasks past their due date.
+    overdue: Option<bool>,
+    /// Free text in code or title.
+    q: Option<String>,
+    /// ledger, due_date, priority, code, title, percent_complete or updated_at; prefix `-` for descending.
+    sort: Option<String>,
+    /// From 1.
+    page: Option<u32>,
+    /// 1 to 500, default 50.
+    per_page: Option<u32>,
+}
+
+fn bad(field: &str, detail: impl Into<String>) -> ApiError {
+    ApiError::BadRequest { field: Some(field.to_string()), detail: detail.into() }
+}
+
+fn parse_list<T>(field: &str, raw: &Option<String>, parse: impl Fn(&str) -> Option<T>) -> Result<Vec<T>, ApiError> {
+    let Some(raw) = raw else { return Ok(Vec::new()) };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| parse(s).ok_or_else(|| bad(field, format!("unknown value {s:?}"))))
+        .collect()
+}
+
+impl TaskListParams {
+    /// Parses the parameters into a query, naming the parameter at fault.
+    pub fn into_query(self, today: NaiveDate) -> Result<TaskQuery, ApiError> {
+        let mut q = TaskQuery::new(today);
+        q.key_work_id = self.key_work;
+        q.parent_id = self.parent;
+        q.lead_unit_id = self.lead_unit;
+        q.leader_id = self.leader;
+        q.statuses = parse_list("status", &self.status, Status::parse)?;
+        q.priorities = parse_list("priority", &self.priority, Priority::parse)?;
+        q.due_from = self.due_from;
+        q.due_to = self.due_to;
+        q.overdue = self.overdue.unwrap_or(false);
+        q.text = self.q;
+        if let Some(sort) = self.sort.as_deref() {
+            let (desc, key) = sort.strip_prefix('-').map_or((false, sort), |k| (true, k));
+            q.sort = TaskSort::parse(key).ok_or_else(|| bad("sort", format!("unknown sort {key:?}")))?;
+            q.descending = desc;
+        }
+        q.page = self.page.unwrap_or(1);
+        if q.page == 0 {
+            return Err(bad("page", "pages start at 1"));
+        }
+        q.per_page = self.per_page.unwrap_or(50);
+        if q.per_page == 0 || q.per_page > TaskQuery::MAX_PER_PAGE {
+            return Err(bad("per_page", format!("between 1 and {}", TaskQuery::MAX_PER_PAGE)));
+        }
+        Ok(q)
+    }
+}
+
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[utoipa::path(get, path = "/tasks", tag = "tasks", params(TaskListParams),
+    responses((status = 200, body = Page<Task>), (status = 400, body = super::ErrorBody)))]
+pub async fn list_tasks(
+    State(s): State<AppState>,
+    _: Actor,
+    Query(p): Query<TaskListParams>,
+) -> Result<Json<Page<Task>>, ApiError> {
+    let q = p.into_query(today())?;
+    Ok(Json(s.store.list_tasks(&q).await?))
+}
+
+/// A task with its milestones and the relations that touch it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskDetail {
+    #[serde(flatten)]
+    pub task: Task,
+    pub milestones: Vec<Milestone>,
+    pub relations: Vec<Relation>,
+}
+
+#[utoipa::path(get, path = "/tasks/{id}", tag = "tasks", responses((status = 200, body = TaskDetail), (status = 404, body = super::ErrorBody)))]
+pub async fn get_task(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -> Result<Json<TaskDetail>, ApiError> {
+    let task = s.store.get_task(id).await?;
+    let milestones = s.store.list_milestones(id).await?;
+    let relations = s.store.list_relations(Some(id)).await?;
+    Ok(Json(TaskDetail { task, milestones, relations }))
+}
+
+#[utoipa::path(post, path = "/tasks", tag = "tasks", request_body = TaskFields,
+    responses((status = 201, body = Task), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn create_task(
+    State(s): State<AppState>,
+    actor: Actor,
+    Body(f): Body<TaskFields>,
+) -> Result<(StatusCode, Json<Task>), ApiError> {
+    require_office(&actor)?;
+    Ok((StatusCode::CREATED, Json(s.store.create_task(&actor, f.validate()?).await?)))
+}
+
+/// Refuses a change that touches fields the actor's role may not change.
+pub(super) fn check_fields<T: Serialize>(actor: &Actor, old: &T, new: &T, allowed: &[&str]) -> Result<(), ApiError> {
+    let changes = diff(Some(old), Some(new));
+    let changed: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    let forbidden = actor.forbidden_fields(&changed, allowed);
+    if forbidden.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::ForbiddenFields(forbidden.into_iter().map(String::from).collect()))
+    }
+}
+
+#[utoipa::path(patch, path = "/tasks/{id}", tag = "tasks", request_body = TaskPatch,
+    responses((status = 200, body = Task), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+              (status = 422, body = super::ErrorBody)))]
+pub async fn update_task(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Id>,
+    Body(p): Body<TaskPatch>,
+) -> Result<Json<Task>, ApiError> {
+    let current = s.store.get_task(id).await?;
+    if !actor.may_edit_task(current.fields.lead_unit_id) {
+        return Err(ApiError::Forbidden);
+    }
+    check_version(p.version, &current, current.version)?;
+    let new = current.fields.apply(&p).validate()?;
+    check_fields(&actor, &current.fields, &*new, LIAISON_TASK_FIELDS)?;
+    Ok(Json(s.store.update_task(&actor, id, p.version, new).await?))
+}
+
+#[utoipa::path(delete, path = "/tasks/{id}", tag = "tasks", responses((status = 204), (status = 422, body = super::ErrorBody)))]
+pub async fn delete_task(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
+    require_office(&actor)?;
+    s.store.delete_task(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every change to the task, its milestones and its relations, oldest first.
+#[utoipa::path(get, path = "/tasks/{id}/history", tag = "tasks", responses((status = 200, body = Vec<HistoryEntry>)))]
+pub async fn task_history(
+    State(s): State<AppState>,
+    _: Actor,
+    Path(id): Path<Id>,
+) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+    let entries = s.store.task_history(id).await?;
+    if entries.is_empty() {
+        // No history at all means the task never existed.
+        s.store.get_task(id).await?;
+    }
+    Ok(Json(entries))
+}
