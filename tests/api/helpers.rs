@@ -1,0 +1,130 @@
+//! `spawn_app`: the real router on a free port, a fresh SQLite database in
+//! a temporary directory (or PostgreSQL, see `TUIJIN_TEST_POSTGRES_URL`),
+//! and one account + token per role.
+
+use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tuijin::http::{router, AppState};
+use tuijin::storage::{connect, NewUser, Store};
+use tuijin_domain::access::Role;
+
+pub struct TestApp {
+    pub addr: String,
+    pub client: Client,
+    pub store: Arc<dyn Store>,
+    pub admin: String,
+    pub supervisor: String,
+    pub leader: String,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("test.db").to_str().unwrap().to_string();
+    let store = connect(&url).await.expect("database opens");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(AppState { store: store.clone() });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let admin = account(&store, "admin", Role::Admin, None).await;
+    let supervisor = account(&store, "supervisor", Role::Supervisor, None).await;
+    let leader = account(&store, "leader", Role::Leader, None).await;
+    TestApp { addr, client: Client::new(), store, admin, supervisor, leader, _dir: dir }
+}
+
+/// Creates an account and returns a token for it.
+pub async fn account(store: &Arc<dyn Store>, username: &str, role: Role, unit_id: Option<i64>) -> String {
+    let user = store
+        .create_user(NewUser {
+            username: username.into(),
+            display_name: format!("{username} 测试"),
+            role,
+            unit_id,
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    let token = tuijin::auth::new_token();
+    store.create_token(user.id, &tuijin::auth::token_hash(&token), "test").await.unwrap();
+    token
+}
+
+impl TestApp {
+    pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.client.request(method, format!("{}/api/v1{path}", self.addr)).bearer_auth(token)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, token).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
+        self.request(Method::POST, path, token).json(&body).send().await.unwrap()
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Response {
+        self.request(Method::PATCH, path, token).json(&body).send().await.unwrap()
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.request(Method::DELETE, path, token).send().await.unwrap()
+    }
+
+    /// POSTs as admin and returns the created row, failing the test otherwise.
+    pub async fn create(&self, path: &str, body: Value) -> Value {
+        let res = self.post(path, &self.admin, body.clone()).await;
+        let status = res.status();
+        let value: Value = res.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "POST {path} {body}: {value}");
+        value
+    }
+
+    /// A small ledger: two units, a leader, a key work, and one task led by
+    /// the first unit. Returns its ids.
+    pub async fn seed(&self) -> Seed {
+        let unit_a = self.create("/units", json!({"name": "区住建局"})).await["id"].as_i64().unwrap();
+        let unit_b = self.create("/units", json!({"name": "区城管局"})).await["id"].as_i64().unwrap();
+        let person = self
+            .create("/people", json!({"name": "陈立民", "title": "常务副区长", "unit_id": unit_a}))
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        let key_work = self
+            .create(
+                "/key-works",
+                json!({"name": "二七商圈区域城市复兴", "lead_body_unit_id": unit_a, "lead_leader_id": person}),
+            )
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        let task = self.create("/tasks", task_body(key_work, "1", unit_a, person)).await["id"].as_i64().unwrap();
+        Seed { unit_a, unit_b, person, key_work, task }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Seed {
+    pub unit_a: i64,
+    pub unit_b: i64,
+    pub person: i64,
+    pub key_work: i64,
+    pub task: i64,
+}
+
+pub fn task_body(key_work: i64, code: &str, unit: i64, leader: i64) -> Value {
+    json!({
+        "key_work_id": key_work, "code": code, "title": format!("道路有机更新 {code}"),
+        "lead_unit_id": unit, "leader_ids": [leader], "priority": "important",
+        "status": "in_progress", "start_date": "2021-03-01", "due_date": "2021-12-31",
+        "target": {"value": "14", "measure": "条"}, "planned_investment": "12000.5",
+        "percent_complete": "20"
+    })
+}
+
+pub async fn body(res: Response) -> (StatusCode, Value) {
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, value)
+}

@@ -1,0 +1,167 @@
+//! Every write endpoint is checked on the server: a liaison of another
+//! unit, a leader and an anonymous caller are refused, and nothing changes.
+
+use crate::helpers::{account, body, spawn_app, task_body, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tuijin_domain::access::Role;
+
+struct Fixture {
+    unit: i64,
+    person: i64,
+    key_work: i64,
+    task: i64,
+    milestone: i64,
+    relation: i64,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let s = app.seed().await;
+    let other = app.create("/tasks", task_body(s.key_work, "2", s.unit_a, s.person)).await["id"].as_i64().unwrap();
+    let milestone = app
+        .create(&format!("/tasks/{}/milestones", s.task), json!({"title": "节点", "planned_date": "2021-06-30"}))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let relation = app.create("/relations", json!({"predecessor_id": s.task, "successor_id": other})).await["id"].as_i64().unwrap();
+    Fixture { unit: s.unit_a, person: s.person, key_work: s.key_work, task: s.task, milestone, relation }
+}
+
+/// (method, path, body) of every write the API offers.
+fn writes(f: &Fixture) -> Vec<(Method, String, Value)> {
+    vec![
+        (Method::POST, "/units".into(), json!({"name": "新单位"})),
+        (Method::PATCH, format!("/units/{}", f.unit), json!({"version": 1, "name": "改名"})),
+        (Method::DELETE, format!("/units/{}", f.unit), Value::Null),
+        (Method::POST, "/people".into(), json!({"name": "新人", "unit_id": f.unit})),
+        (Method::PATCH, format!("/people/{}", f.person), json!({"version": 1, "name": "改名"})),
+        (Method::DELETE, format!("/people/{}", f.person), Value::Null),
+        (Method::POST, "/key-works".into(), json!({"name": "新工作", "lead_body_unit_id": f.unit, "lead_leader_id": f.person})),
+        (Method::PATCH, format!("/key-works/{}", f.key_work), json!({"version": 1, "name": "改名"})),
+        (Method::DELETE, format!("/key-works/{}", f.key_work), Value::Null),
+        (Method::POST, "/tasks".into(), task_body(f.key_work, "9", f.unit, f.person)),
+        (Method::PATCH, format!("/tasks/{}", f.task), json!({"version": 1, "percent_complete": "50"})),
+        (Method::DELETE, format!("/tasks/{}", f.task), Value::Null),
+        (Method::POST, format!("/tasks/{}/milestones", f.task), json!({"title": "x", "planned_date": "2021-07-01"})),
+        (Method::PATCH, format!("/milestones/{}", f.milestone), json!({"version": 1, "done": true})),
+        (Method::DELETE, format!("/milestones/{}", f.milestone), Value::Null),
+        (Method::POST, "/relations".into(), json!({"predecessor_id": f.task, "successor_id": f.task + 1})),
+        (Method::PATCH, format!("/relations/{}", f.relation), json!({"version": 1, "lag_days": 3})),
+        (Method::DELETE, format!("/relations/{}", f.relation), Value::Null),
+        (Method::POST, "/users".into(), json!({"username": "x", "role": "admin"})),
+    ]
+}
+
+async fn send(app: &TestApp, method: Method, path: &str, token: Option<&str>, b: &Value) -> (StatusCode, Value) {
+    let mut req = app.client.request(method, format!("{}/api/v1{path}", app.addr));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if !b.is_null() {
+        req = req.json(b);
+    }
+    body(req.send().await.unwrap()).await
+}
+
+/// Everything a refused caller might have changed, to compare before and after.
+async fn snapshot(app: &TestApp) -> Value {
+    let mut all = serde_json::Map::new();
+    for path in ["/units", "/people", "/key-works", "/tasks", "/relations", "/tasks/1/milestones", "/users"] {
+        all.insert(path.into(), body(app.get(path, &app.admin).await).await.1);
+    }
+    Value::Object(all)
+}
+
+#[tokio::test]
+async fn outsiders_are_refused_every_write_and_nothing_changes() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let other_unit = app.create("/units", json!({"name": "区发改委"})).await["id"].as_i64().unwrap();
+    let outsider = account(&app.store, "cg-liaison", Role::Liaison, Some(other_unit)).await;
+    let before = snapshot(&app).await;
+    for (method, path, b) in writes(&f) {
+        for (who, token, expected) in [
+            ("liaison of another unit", Some(outsider.as_str()), StatusCode::FORBIDDEN),
+            ("leader", Some(app.leader.as_str()), StatusCode::FORBIDDEN),
+            ("anonymous", None, StatusCode::UNAUTHORIZED),
+        ] {
+            let (status, err) = send(&app, method.clone(), &path, token, &b).await;
+            assert_eq!(status, expected, "{who}: {method} {path} → {err}");
+            assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "{who}: {method} {path}: {err}");
+        }
+    }
+    assert_eq!(snapshot(&app).await, before, "a refused write changed something");
+}
+
+#[tokio::test]
+async fn the_permission_table_covers_every_write_in_the_api() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (_, doc) = body(app.client.get(format!("{}/api/v1/openapi.json", app.addr)).send().await.unwrap()).await;
+    let mut documented = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ["post", "patch", "put", "delete"] {
+            if ops.get(method).is_some() {
+                documented.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let numbers = regex_lite_ids();
+    let tested: Vec<String> =
+        writes(&f).into_iter().map(|(m, p, _)| format!("{m} {}", numbers(&p))).collect();
+    for w in &documented {
+        assert!(tested.contains(w), "write endpoint {w} has no permission test");
+    }
+}
+
+/// Turns `/tasks/12/milestones` into `/tasks/{id}/milestones`.
+fn regex_lite_ids() -> impl Fn(&str) -> String {
+    |p: &str| {
+        p.split('/')
+            .map(|seg| if !seg.is_empty() && seg.chars().all(|c| c.is_ascii_digit()) { "{id}" } else { seg })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+#[tokio::test]
+async fn a_liaison_updates_their_units_work_but_not_who_is_responsible() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let liaison = account(&app.store, "zj-liaison", Role::Liaison, Some(f.unit)).await;
+    let task = format!("/tasks/{}", f.task);
+    let (status, t) = body(app.patch(&task, &liaison, json!({"version": 1, "percent_complete": "45", "status": "in_progress"})).await).await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(t["percent_complete"], "45");
+
+    let other_unit = app.create("/units", json!({"name": "区发改委"})).await["id"].as_i64().unwrap();
+    let (status, err) = body(app.patch(&task, &liaison, json!({"version": 2, "lead_unit_id": other_unit})).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(err["field"], "lead_unit_id");
+    assert_eq!(err["message"], "您的角色不能修改：责任单位");
+    let (status, err) = body(app.patch(&task, &liaison, json!({"version": 2, "leader_ids": [f.person, f.person + 100]})).await).await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::FORBIDDEN, Some("leader_ids")));
+    // Sending the unchanged value is not a change.
+    let (status, _) = body(app.patch(&task, &liaison, json!({"version": 2, "lead_unit_id": f.unit, "tags": ["时序"]})).await).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let m = format!("/milestones/{}", f.milestone);
+    let (status, _) = body(app.patch(&m, &liaison, json!({"version": 1, "done": true, "actual_date": "2021-06-29"})).await).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, err) = body(app.patch(&m, &liaison, json!({"version": 2, "planned_date": "2021-09-30"})).await).await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::FORBIDDEN, Some("planned_date")));
+    // Structure stays with the office.
+    let (status, _) = body(app.post("/tasks", &liaison, task_body(f.key_work, "7", f.unit, f.person)).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = body(app.delete(&task, &liaison).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn only_admins_see_accounts() {
+    let app = spawn_app().await;
+    for token in [&app.supervisor, &app.leader] {
+        let (status, _) = body(app.get("/users", token).await).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+}
