@@ -19,9 +19,16 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// SQLite by default; PostgreSQL when `TUIJIN_TEST_DATABASE=postgres`
+/// (the test command runs the suite both ways).
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("test.db").to_str().unwrap().to_string();
+    let url = if std::env::var("TUIJIN_TEST_DATABASE").as_deref() == Ok("postgres") {
+        let server = crate::common::postgres_url().expect("TUIJIN_TEST_POSTGRES_URL for the PostgreSQL run");
+        crate::common::fresh_postgres(&server).await
+    } else {
+        dir.path().join("test.db").to_str().unwrap().to_string()
+    };
     let store = connect(&url).await.expect("database opens");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = format!("http://{}", listener.local_addr().unwrap());
