@@ -1,0 +1,127 @@
+//! The `tuijin` binary as a user runs it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+fn tuijin(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tuijin"))
+        .arg("--database-url")
+        .arg(db)
+        .args(args)
+        .env_remove("TUIJIN_LISTEN")
+        .output()
+        .expect("tuijin runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn migrate_demo_user_token_and_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let db = db.to_str().unwrap();
+
+    let o = tuijin(db, &["migrate"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("migrations applied (sqlite)"));
+
+    let o = tuijin(db, &["demo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("5 key works"), "{}", stdout(&o));
+    let o = tuijin(db, &["demo"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("already holds a ledger"));
+
+    // A liaison with a password from standard input.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tuijin"))
+        .args(["--database-url", db, "user", "add", "zhangqian", "--role", "liaison", "--unit", "区城市管理局", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a long password\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = tuijin(db, &["user", "add", "x", "--role", "wizard"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("unknown role"), "{}", stderr(&o));
+    let o = tuijin(db, &["user", "add", "y", "--role", "liaison"]);
+    assert!(stderr(&o).contains("liaison must be bound to a unit"), "{}", stderr(&o));
+    let o = tuijin(db, &["user", "list"]);
+    assert!(stdout(&o).contains("zhangqian\tliaison"));
+
+    // The token command prints only the token, for scripts.
+    let o = tuijin(db, &["token", "create", "--user", "zhangqian"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1);
+    assert!(out.trim().starts_with("tj_") && out.trim().len() == 43, "{out}");
+    assert!(!tuijin(db, &["token", "create", "--user", "nobody"]).status.success());
+
+    let copy = dir.path().join("copy.db");
+    let o = tuijin(db, &["backup", copy.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = tuijin(copy.to_str().unwrap(), &["user", "list"]);
+    assert!(stdout(&o).contains("zhangqian"), "the backup holds the data");
+    let o = tuijin(db, &["backup", copy.to_str().unwrap()]);
+    assert!(!o.status.success(), "an existing file is never overwritten");
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn serve_demo_prints_the_address_and_logins_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("serve.db");
+    let db = db.to_str().unwrap().to_string();
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_tuijin"))
+            .args(["--database-url", &db, "serve", "--demo", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let addr = loop {
+        let line = lines.next().expect("server prints its address").unwrap();
+        printed.push(line.clone());
+        if let Some(rest) = line.strip_prefix("tuijin listening on ") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let text = printed.join("\n");
+    for who in ["admin", "supervisor", "leader", "liaison"] {
+        assert!(text.contains(who), "demo login {who} printed: {text}");
+    }
+    assert!(text.contains(tuijin::demo::PASSWORD));
+
+    let token = String::from_utf8(tuijin(&db, &["token", "create", "--user", "leader"]).stdout).unwrap();
+    let client = reqwest::Client::new();
+    let health = client.get(format!("{addr}/healthz")).send().await.unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let page: serde_json::Value = client
+        .get(format!("{addr}/api/v1/tasks?overdue=true"))
+        .bearer_auth(token.trim())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(page["total"].as_i64().unwrap() > 0, "{page}");
+}
