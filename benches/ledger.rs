@@ -39,7 +39,8 @@ const SEED: u64 = 0x7475_696a_696e;
 
 const STATUSES: [&str; 3] = ["in_progress", "not_started", "done"];
 const PRIORITIES: [&str; 4] = ["important", "urgent_important", "normal", "long_term"];
-const TOPICS: [&str; 6] = ["道路有机更新", "老旧小区改造", "产业园区建设", "营商环境优化", "生态廊道治理", "智慧城市平台"];
+const TOPICS: [&str; 6] =
+    ["道路有机更新", "老旧小区改造", "产业园区建设", "营商环境优化", "生态廊道治理", "智慧城市平台"];
 
 // ---------------------------------------------------------------- settings
 
@@ -109,7 +110,8 @@ impl Server {
             .expect("cannot start tuijin serve");
         let addr = listening_address(child.stdout.take().expect("piped stdout"));
         let mut server = Server { child, base_url: String::new(), token, _dir: dir };
-        let addr = addr.unwrap_or_else(|| panic!("tuijin serve exited before listening: {:?}", server.child.try_wait()));
+        let addr =
+            addr.unwrap_or_else(|| panic!("tuijin serve exited before listening: {:?}", server.child.try_wait()));
         server.base_url = format!("http://{addr}");
         server.wait_healthy(&addr);
         server
@@ -537,7 +539,11 @@ async fn create_tasks(api: &Arc<Api>, refs: &Arc<Refs>, n: usize) -> (Vec<Known>
         .iter()
         .enumerate()
         .filter(|(_, r)| r.status == 201)
-        .map(|(index, r)| Known { index, id: r.body["id"].as_i64().unwrap_or(0), version: r.body["version"].as_i64().unwrap_or(0) })
+        .map(|(index, r)| Known {
+            index,
+            id: r.body["id"].as_i64().unwrap_or(0),
+            version: r.body["version"].as_i64().unwrap_or(0),
+        })
         .collect();
     (known, Throughput { requests: n, failed, elapsed })
 }
@@ -549,7 +555,8 @@ async fn create_milestones(api: &Arc<Api>, tasks: &[Known]) -> Throughput {
     let started = Instant::now();
     let replies = run_concurrently(n, CONCURRENCY, move |j| {
         let (task, m) = (tasks[j / MILESTONES_PER_TASK], j % MILESTONES_PER_TASK);
-        let (api, path, body) = (api.clone(), format!("/tasks/{}/milestones", task.id), TaskSpec::new(task.index).milestone_body(m));
+        let (api, path, body) =
+            (api.clone(), format!("/tasks/{}/milestones", task.id), TaskSpec::new(task.index).milestone_body(m));
         async move { api.post(&path, &body).await }
     })
     .await;
@@ -595,7 +602,8 @@ async fn measure_reads(api: &Api, tasks: &[Known]) -> (Latencies, Vec<(u16, usiz
 /// client got from the create response.
 async fn measure_updates(api: &Arc<Api>, tasks: &mut [Known]) -> (Throughput, Latencies) {
     let n = UPDATES.min(tasks.len());
-    let chosen: Arc<Vec<(usize, Known)>> = Arc::new(shuffled_indices(tasks.len(), STREAM_UPDATE)[..n].iter().map(|&t| (t, tasks[t])).collect());
+    let chosen: Arc<Vec<(usize, Known)>> =
+        Arc::new(shuffled_indices(tasks.len(), STREAM_UPDATE)[..n].iter().map(|&t| (t, tasks[t])).collect());
     let (api, plan) = (api.clone(), chosen.clone());
     let started = Instant::now();
     let replies = run_concurrently(n, CONCURRENCY, move |j| {
@@ -648,7 +656,12 @@ struct Report {
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|m| m.trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -673,13 +686,22 @@ impl Report {
         println!("tuijin ledger benchmark — {}", chrono::Local::now().format("%Y-%m-%d %H:%M:%S %z"));
         println!("machine : {cores} cores (nproc), {}", cpu_model());
         println!("backend : {}", self.backend);
-        println!("ledger  : {} tasks, {} milestones, {UNITS} units, {PEOPLE} people, {KEY_WORKS} key works", self.tasks, self.milestones);
+        println!(
+            "ledger  : {} tasks, {} milestones, {UNITS} units, {PEOPLE} people, {KEY_WORKS} key works",
+            self.tasks, self.milestones
+        );
         println!();
         println!("{:<52} {:>12} {:>9} {:>9} {:>9} {:>10}", "measure", "rate", "p50 ms", "p95 ms", "p99 ms", "failures");
         println!("{}", "-".repeat(106));
         let rate = |label: &str, t: &Throughput, unit: &str| {
             let failed = describe_failures(&t.failed);
-            println!("{label:<52} {:>12} {:>9} {:>9} {:>9} {failed:>10}", format!("{:.0} {unit}", t.per_second()), "", "", "");
+            println!(
+                "{label:<52} {:>12} {:>9} {:>9} {:>9} {failed:>10}",
+                format!("{:.0} {unit}", t.per_second()),
+                "",
+                "",
+                ""
+            );
         };
         rate(&format!("create tasks ({CONCURRENCY} in flight)"), create_t, "/s");
         rate(&format!("create milestones ({CONCURRENCY} in flight)"), create_m, "/s");

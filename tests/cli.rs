@@ -40,7 +40,18 @@ fn migrate_demo_user_token_and_backup() {
 
     // A liaison with a password from standard input.
     let mut child = Command::new(env!("CARGO_BIN_EXE_tuijin"))
-        .args(["--database-url", db, "user", "add", "zhangqian", "--role", "liaison", "--unit", "区城市管理局", "--password-stdin"])
+        .args([
+            "--database-url",
+            db,
+            "user",
+            "add",
+            "zhangqian",
+            "--role",
+            "liaison",
+            "--unit",
+            "区城市管理局",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -50,7 +50,10 @@ async fn the_demo_district_has_the_scenarios_shape_and_a_mix_of_states() {
         q.statuses = vec![Status::InProgress];
     })
     .await;
-    assert!(done >= 5 && overdue >= 3 && due_soon >= 3 && on_time >= 15, "done {done}, overdue {overdue}, due soon {due_soon}, on time {on_time}");
+    assert!(
+        done >= 5 && overdue >= 3 && due_soon >= 3 && on_time >= 15,
+        "done {done}, overdue {overdue}, due soon {due_soon}, on time {on_time}"
+    );
     let mut all = TaskQuery::new(today);
     all.per_page = 500;
     let tasks = store.list_tasks(&all).await.unwrap().items;

@@ -38,7 +38,8 @@ async fn story(store: Arc<dyn Store>) {
     assert!(store.is_empty().await.unwrap());
 
     // Units.
-    let unit = |name: &str| UnitFields { name: name.into(), short_name: String::new(), sort_order: 0 }.validate().unwrap();
+    let unit =
+        |name: &str| UnitFields { name: name.into(), short_name: String::new(), sort_order: 0 }.validate().unwrap();
     let zj = store.create_unit(&actor, unit("区住建局")).await.unwrap();
     let cg = store.create_unit(&actor, unit("区城管局")).await.unwrap();
     assert!(!store.is_empty().await.unwrap());
@@ -50,9 +51,14 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(store.get_unit(zj.id).await.unwrap().fields.name, "区住建局");
 
     // People.
-    let person = |name: &str, unit_id| PersonFields { name: name.into(), title: "副区长".into(), unit_id, sort_order: 0 }.validate().unwrap();
+    let person = |name: &str, unit_id| {
+        PersonFields { name: name.into(), title: "副区长".into(), unit_id, sort_order: 0 }.validate().unwrap()
+    };
     let chen = store.create_person(&actor, person("陈立民", zj.id)).await.unwrap();
-    assert_eq!(code_of(store.create_person(&actor, person("无名", 999)).await.unwrap_err()), "unit_id:unknown_reference");
+    assert_eq!(
+        code_of(store.create_person(&actor, person("无名", 999)).await.unwrap_err()),
+        "unit_id:unknown_reference"
+    );
     let chen2 = store.update_person(&actor, chen.id, 1, person("陈立民", cg.id)).await.unwrap();
     assert_eq!(chen2.fields.unit_id, cg.id);
     let tmp = store.create_person(&actor, person("临时", zj.id)).await.unwrap();
@@ -62,9 +68,15 @@ async fn story(store: Arc<dyn Store>) {
 
     // Key works.
     let kw = |name: &str| {
-        KeyWorkFields { name: name.into(), lead_body_unit_id: zj.id, lead_leader_id: chen.id, description: String::new(), sort_order: 1 }
-            .validate()
-            .unwrap()
+        KeyWorkFields {
+            name: name.into(),
+            lead_body_unit_id: zj.id,
+            lead_leader_id: chen.id,
+            description: String::new(),
+            sort_order: 1,
+        }
+        .validate()
+        .unwrap()
     };
     let one = store.create_key_work(&actor, kw("二七商圈区域城市复兴")).await.unwrap();
     let two = store.create_key_work(&actor, kw("基础设施建设")).await.unwrap();
@@ -93,17 +105,32 @@ async fn story(store: Arc<dyn Store>) {
         percent_complete: d("37.5"),
         tags: vec!["时序".into()],
     };
-    let t1 = store.create_task(&actor, task("1", "2021-12-31", Status::InProgress, None).validate().unwrap()).await.unwrap();
+    let t1 =
+        store.create_task(&actor, task("1", "2021-12-31", Status::InProgress, None).validate().unwrap()).await.unwrap();
     assert_eq!(t1.fields, *task("1", "2021-12-31", Status::InProgress, None).validate().unwrap());
-    let t2 = store.create_task(&actor, task("1-2", "2021-06-30", Status::Done, Some(t1.id)).validate().unwrap()).await.unwrap();
-    let t10 = store.create_task(&actor, task("1-10", "2021-05-31", Status::InProgress, Some(t1.id)).validate().unwrap()).await.unwrap();
+    let t2 = store
+        .create_task(&actor, task("1-2", "2021-06-30", Status::Done, Some(t1.id)).validate().unwrap())
+        .await
+        .unwrap();
+    let t10 = store
+        .create_task(&actor, task("1-10", "2021-05-31", Status::InProgress, Some(t1.id)).validate().unwrap())
+        .await
+        .unwrap();
     assert_eq!(
-        code_of(store.create_task(&actor, task("1", "2021-12-31", Status::InProgress, None).validate().unwrap()).await.unwrap_err()),
+        code_of(
+            store
+                .create_task(&actor, task("1", "2021-12-31", Status::InProgress, None).validate().unwrap())
+                .await
+                .unwrap_err()
+        ),
         "code:duplicate"
     );
     let mut cyclic = task("1", "2021-12-31", Status::InProgress, Some(t2.id));
     cyclic.code = "1".into();
-    assert_eq!(code_of(store.update_task(&actor, t1.id, 1, cyclic.validate().unwrap()).await.unwrap_err()), "parent_id:cycle");
+    assert_eq!(
+        code_of(store.update_task(&actor, t1.id, 1, cyclic.validate().unwrap()).await.unwrap_err()),
+        "parent_id:cycle"
+    );
 
     let today = date("2021-07-01");
     let mut q = TaskQuery::new(today);
@@ -143,7 +170,10 @@ async fn story(store: Arc<dyn Store>) {
     let t10b = store.update_task(&actor, t10.id, 1, changed.clone().validate().unwrap()).await.unwrap();
     assert_eq!((t10b.version, t10b.fields.due_date), (2, Some(date("2021-08-31"))));
     assert!(t10b.fields.supporting_unit_ids.is_empty());
-    assert_eq!(code_of(store.update_task(&actor, t10.id, 1, changed.validate().unwrap()).await.unwrap_err()), "conflict");
+    assert_eq!(
+        code_of(store.update_task(&actor, t10.id, 1, changed.validate().unwrap()).await.unwrap_err()),
+        "conflict"
+    );
 
     // Milestones.
     let ms = |title: &str, planned: &str| MilestoneFields {
@@ -156,24 +186,39 @@ async fn story(store: Arc<dyn Store>) {
     };
     let m = store.create_milestone(&actor, t1.id, ms("完成7条", "2021-06-30").validate().unwrap()).await.unwrap();
     store.create_milestone(&actor, t1.id, ms("完成方案", "2021-04-30").validate().unwrap()).await.unwrap();
-    assert_eq!(code_of(store.create_milestone(&actor, 9999, ms("x", "2021-01-01").validate().unwrap()).await.unwrap_err()), "not_found:task");
+    assert_eq!(
+        code_of(store.create_milestone(&actor, 9999, ms("x", "2021-01-01").validate().unwrap()).await.unwrap_err()),
+        "not_found:task"
+    );
     let mut done = m.fields.clone();
     done.done = true;
     done.actual_date = Some(date("2021-06-28"));
     done.actual_value = Some(d("7.5"));
     let m2 = store.update_milestone(&actor, m.id, 1, done.clone().validate().unwrap()).await.unwrap();
     assert_eq!((m2.fields.actual_value, m2.version), (Some(d("7.5")), 2));
-    assert_eq!(code_of(store.update_milestone(&actor, m.id, 1, done.validate().unwrap()).await.unwrap_err()), "conflict");
+    assert_eq!(
+        code_of(store.update_milestone(&actor, m.id, 1, done.validate().unwrap()).await.unwrap_err()),
+        "conflict"
+    );
     let list = store.list_milestones(t1.id).await.unwrap();
     assert_eq!(list.iter().map(|m| m.fields.title.as_str()).collect::<Vec<_>>(), vec!["完成方案", "完成7条"]);
     store.delete_milestone(&actor, list[0].id).await.unwrap();
     assert_eq!(store.get_milestone(m.id).await.unwrap().fields.done, true);
 
     // Relations.
-    let rel = |a, b, lag| RelationFields { predecessor_id: a, successor_id: b, lag_days: lag, note: "先地下后地上".into() };
+    let rel =
+        |a, b, lag| RelationFields {
+            predecessor_id: a, successor_id: b, lag_days: lag, note: "先地下后地上".into()
+        };
     let r = store.create_relation(&actor, rel(t2.id, t10.id, 7).validate().unwrap()).await.unwrap();
-    assert_eq!(code_of(store.create_relation(&actor, rel(t10.id, t2.id, 0).validate().unwrap()).await.unwrap_err()), "successor_id:cycle");
-    assert_eq!(code_of(store.create_relation(&actor, rel(t2.id, t10.id, 0).validate().unwrap()).await.unwrap_err()), "successor_id:duplicate");
+    assert_eq!(
+        code_of(store.create_relation(&actor, rel(t10.id, t2.id, 0).validate().unwrap()).await.unwrap_err()),
+        "successor_id:cycle"
+    );
+    assert_eq!(
+        code_of(store.create_relation(&actor, rel(t2.id, t10.id, 0).validate().unwrap()).await.unwrap_err()),
+        "successor_id:duplicate"
+    );
     let r2 = store.update_relation(&actor, r.id, 1, rel(t2.id, t10.id, 14).validate().unwrap()).await.unwrap();
     assert_eq!(r2.fields.lag_days, 14);
     assert_eq!(store.list_relations(Some(t10.id)).await.unwrap().len(), 1);
@@ -191,17 +236,31 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(code_of(store.get_task(t10.id).await.unwrap_err()), "not_found:task");
     assert!(store.task_history(t10.id).await.unwrap().iter().any(|e| e.entity == "task" && e.action == "delete"));
     let h1 = store.task_history(t1.id).await.unwrap();
-    assert!(h1.iter().any(|e| e.entity == "milestone" && e.field == "actual_value" && e.new_value.as_deref() == Some("7.5")));
+    assert!(h1
+        .iter()
+        .any(|e| e.entity == "milestone" && e.field == "actual_value" && e.new_value.as_deref() == Some("7.5")));
     assert!(h1.iter().all(|e| e.user_name == "系统"));
     // Deleting a unit still in use is refused.
     assert_eq!(code_of(store.delete_unit(&actor, zj.id).await.unwrap_err()), "id:conflicting");
 
     // Accounts and tokens.
     let user = store
-        .create_user(NewUser { username: "lly".into(), display_name: "联络员".into(), role: Role::Liaison, unit_id: Some(zj.id), password_hash: None })
+        .create_user(NewUser {
+            username: "lly".into(),
+            display_name: "联络员".into(),
+            role: Role::Liaison,
+            unit_id: Some(zj.id),
+            password_hash: None,
+        })
         .await
         .unwrap();
-    let dup = NewUser { username: "lly".into(), display_name: String::new(), role: Role::Leader, unit_id: None, password_hash: None };
+    let dup = NewUser {
+        username: "lly".into(),
+        display_name: String::new(),
+        role: Role::Leader,
+        unit_id: None,
+        password_hash: None,
+    };
     assert_eq!(code_of(store.create_user(dup).await.unwrap_err()), "username:duplicate");
     store.set_password_hash(user.id, "$argon2id$fake").await.unwrap();
     assert_eq!(store.find_user("lly").await.unwrap().unwrap().password_hash.as_deref(), Some("$argon2id$fake"));

@@ -42,7 +42,8 @@ pub enum TokenCommand {
 pub async fn user(store: &dyn Store, cmd: UserCommand) -> anyhow::Result<()> {
     match cmd {
         UserCommand::Add { username, role, unit, display_name, password_stdin } => {
-            let role = Role::parse(&role).with_context(|| format!("unknown role {role:?}: admin, supervisor, leader or liaison"))?;
+            let role = Role::parse(&role)
+                .with_context(|| format!("unknown role {role:?}: admin, supervisor, leader or liaison"))?;
             let unit_id = match unit {
                 Some(u) => Some(find_unit(store, &u).await?),
                 None => None,
@@ -55,7 +56,8 @@ pub async fn user(store: &dyn Store, cmd: UserCommand) -> anyhow::Result<()> {
                 None
             };
             let body = crate::http::NewUserBody { username, display_name, role, unit_id, password };
-            let new = crate::http::parse_new_user(body).map_err(|e| anyhow::anyhow!(e.body(tuijin_domain::Lang::En).message))?;
+            let new = crate::http::parse_new_user(body)
+                .map_err(|e| anyhow::anyhow!(e.body(tuijin_domain::Lang::En).message))?;
             let user = store.create_user(new).await.map_err(|e| match e {
                 crate::storage::StoreError::Invalid(i) => anyhow::anyhow!("{i}"),
                 other => other.into(),

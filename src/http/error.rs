@@ -19,13 +19,20 @@ pub enum ApiError {
     Forbidden,
     /// The role may edit the row but not these fields of it.
     ForbiddenFields(Vec<String>),
-    NotFound { entity: &'static str },
+    NotFound {
+        entity: &'static str,
+    },
     /// Unreadable input: bad JSON, a wrong type, an unknown query parameter.
-    BadRequest { field: Option<String>, detail: String },
+    BadRequest {
+        field: Option<String>,
+        detail: String,
+    },
     /// Input that was read but breaks the rules.
     Invalid(Invalid),
     /// The version sent is stale; `current` is what is stored now.
-    Conflict { current: serde_json::Value },
+    Conflict {
+        current: serde_json::Value,
+    },
     /// The database backend cannot do this.
     Unsupported(&'static str),
     /// Logged, never shown.
@@ -81,10 +88,9 @@ impl ApiError {
             current: None,
         };
         match self {
-            ApiError::Unauthorized => plain(
-                "unauthorized",
-                lang.pick("未登录或令牌无效", "not signed in, or the token is not valid"),
-            ),
+            ApiError::Unauthorized => {
+                plain("unauthorized", lang.pick("未登录或令牌无效", "not signed in, or the token is not valid"))
+            }
             ApiError::Forbidden => plain("forbidden", lang.pick("您无权执行此操作", "you may not do this")),
             ApiError::ForbiddenFields(fields) => {
                 let names: Vec<String> = fields.iter().map(|f| field_label(f, lang)).collect();
@@ -101,7 +107,8 @@ impl ApiError {
                         .map(|f| FieldErrorBody {
                             field: f.clone(),
                             code: "not_allowed",
-                            message: tuijin_domain::FieldError::new(f, tuijin_domain::Problem::NotAllowed).message(lang),
+                            message: tuijin_domain::FieldError::new(f, tuijin_domain::Problem::NotAllowed)
+                                .message(lang),
                         })
                         .collect(),
                     current: None,
@@ -128,7 +135,11 @@ impl ApiError {
                 let errors: Vec<FieldErrorBody> = inv
                     .0
                     .iter()
-                    .map(|e| FieldErrorBody { field: e.field.clone(), code: e.problem.code(), message: e.message(lang) })
+                    .map(|e| FieldErrorBody {
+                        field: e.field.clone(),
+                        code: e.problem.code(),
+                        message: e.message(lang),
+                    })
                     .collect();
                 ErrorBody {
                     code: "validation_failed",

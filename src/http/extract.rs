@@ -4,8 +4,8 @@
 use super::error::ApiError;
 use super::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use tuijin_domain::access::Actor;
 
@@ -63,10 +63,6 @@ impl FromRequestParts<AppState> for Actor {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        state
-            .store
-            .actor_for_token(&crate::auth::token_hash(token))
-            .await?
-            .ok_or(ApiError::Unauthorized)
+        state.store.actor_for_token(&crate::auth::token_hash(token)).await?.ok_or(ApiError::Unauthorized)
     }
 }

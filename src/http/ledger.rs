@@ -16,7 +16,11 @@ use tuijin_domain::Id;
 use utoipa::IntoParams;
 
 #[utoipa::path(get, path = "/tasks/{id}/milestones", tag = "milestones", responses((status = 200, body = Vec<Milestone>)))]
-pub async fn list_milestones(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -> Result<Json<Vec<Milestone>>, ApiError> {
+pub async fn list_milestones(
+    State(s): State<AppState>,
+    _: Actor,
+    Path(id): Path<Id>,
+) -> Result<Json<Vec<Milestone>>, ApiError> {
     s.store.get_task(id).await?;
     Ok(Json(s.store.list_milestones(id).await?))
 }
@@ -34,7 +38,11 @@ pub async fn create_milestone(
 }
 
 #[utoipa::path(get, path = "/milestones/{id}", tag = "milestones", responses((status = 200, body = Milestone)))]
-pub async fn get_milestone(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -> Result<Json<Milestone>, ApiError> {
+pub async fn get_milestone(
+    State(s): State<AppState>,
+    _: Actor,
+    Path(id): Path<Id>,
+) -> Result<Json<Milestone>, ApiError> {
     Ok(Json(s.store.get_milestone(id).await?))
 }
 
@@ -59,7 +67,11 @@ pub async fn update_milestone(
 }
 
 #[utoipa::path(delete, path = "/milestones/{id}", tag = "milestones", responses((status = 204)))]
-pub async fn delete_milestone(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
+pub async fn delete_milestone(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Id>,
+) -> Result<StatusCode, ApiError> {
     require_office(&actor)?;
     s.store.delete_milestone(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -113,7 +125,11 @@ pub async fn update_relation(
 }
 
 #[utoipa::path(delete, path = "/relations/{id}", tag = "relations", responses((status = 204)))]
-pub async fn delete_relation(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
+pub async fn delete_relation(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Id>,
+) -> Result<StatusCode, ApiError> {
     require_office(&actor)?;
     s.store.delete_relation(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)

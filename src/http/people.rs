@@ -51,7 +51,11 @@ pub async fn update_person(
 }
 
 #[utoipa::path(delete, path = "/people/{id}", tag = "people", responses((status = 204)))]
-pub async fn delete_person(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
+pub async fn delete_person(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Id>,
+) -> Result<StatusCode, ApiError> {
     require_office(&actor)?;
     s.store.delete_person(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -108,7 +112,13 @@ pub fn parse_new_user(b: NewUserBody) -> Result<NewUser, ApiError> {
         Some(p) => Some(crate::auth::hash_password(&p).map_err(|_| ApiError::Internal)?),
         None => None,
     };
-    Ok(NewUser { display_name: b.display_name.trim().to_string(), username, role: b.role, unit_id: b.unit_id, password_hash })
+    Ok(NewUser {
+        display_name: b.display_name.trim().to_string(),
+        username,
+        role: b.role,
+        unit_id: b.unit_id,
+        password_hash,
+    })
 }
 
 #[utoipa::path(post, path = "/users", tag = "accounts", request_body = NewUserBody,

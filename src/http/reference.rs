@@ -109,7 +109,11 @@ pub async fn update_key_work(
 }
 
 #[utoipa::path(delete, path = "/key-works/{id}", tag = "key works", responses((status = 204)))]
-pub async fn delete_key_work(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
+pub async fn delete_key_work(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Id>,
+) -> Result<StatusCode, ApiError> {
     require_office(&actor)?;
     s.store.delete_key_work(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)

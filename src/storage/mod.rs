@@ -70,7 +70,13 @@ pub trait LedgerStore: Send + Sync {
     async fn list_milestones(&self, task_id: Id) -> Result<Vec<Milestone>>;
     async fn get_milestone(&self, id: Id) -> Result<Milestone>;
     async fn create_milestone(&self, actor: &Actor, task_id: Id, f: Valid<MilestoneFields>) -> Result<Milestone>;
-    async fn update_milestone(&self, actor: &Actor, id: Id, version: i64, f: Valid<MilestoneFields>) -> Result<Milestone>;
+    async fn update_milestone(
+        &self,
+        actor: &Actor,
+        id: Id,
+        version: i64,
+        f: Valid<MilestoneFields>,
+    ) -> Result<Milestone>;
     async fn delete_milestone(&self, actor: &Actor, id: Id) -> Result<()>;
 
     /// Relations touching a task, or all of them.
@@ -110,11 +116,5 @@ impl<T: ReferenceStore + LedgerStore + AccountStore + AdminStore> Store for T {}
 
 /// The actor recorded for changes made by the system itself (demo loading, imports from the CLI).
 pub fn system_actor() -> Actor {
-    Actor {
-        user_id: 0,
-        username: "system".into(),
-        display_name: "系统".into(),
-        role: Role::Admin,
-        unit_id: None,
-    }
+    Actor { user_id: 0, username: "system".into(), display_name: "系统".into(), role: Role::Admin, unit_id: None }
 }

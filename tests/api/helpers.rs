@@ -92,9 +92,8 @@ impl TestApp {
     pub async fn seed(&self) -> Seed {
         let unit_a = self.create("/units", json!({"name": "区住建局"})).await["id"].as_i64().unwrap();
         let unit_b = self.create("/units", json!({"name": "区城管局"})).await["id"].as_i64().unwrap();
-        let person = self
-            .create("/people", json!({"name": "陈立民", "title": "常务副区长", "unit_id": unit_a}))
-            .await["id"]
+        let person = self.create("/people", json!({"name": "陈立民", "title": "常务副区长", "unit_id": unit_a})).await
+            ["id"]
             .as_i64()
             .unwrap();
         let key_work = self

@@ -23,7 +23,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await["id"]
         .as_i64()
         .unwrap();
-    let relation = app.create("/relations", json!({"predecessor_id": s.task, "successor_id": other})).await["id"].as_i64().unwrap();
+    let relation = app.create("/relations", json!({"predecessor_id": s.task, "successor_id": other})).await["id"]
+        .as_i64()
+        .unwrap();
     Fixture { unit: s.unit_a, person: s.person, key_work: s.key_work, task: s.task, milestone, relation }
 }
 
@@ -36,7 +38,11 @@ fn writes(f: &Fixture) -> Vec<(Method, String, Value)> {
         (Method::POST, "/people".into(), json!({"name": "新人", "unit_id": f.unit})),
         (Method::PATCH, format!("/people/{}", f.person), json!({"version": 1, "name": "改名"})),
         (Method::DELETE, format!("/people/{}", f.person), Value::Null),
-        (Method::POST, "/key-works".into(), json!({"name": "新工作", "lead_body_unit_id": f.unit, "lead_leader_id": f.person})),
+        (
+            Method::POST,
+            "/key-works".into(),
+            json!({"name": "新工作", "lead_body_unit_id": f.unit, "lead_leader_id": f.person}),
+        ),
         (Method::PATCH, format!("/key-works/{}", f.key_work), json!({"version": 1, "name": "改名"})),
         (Method::DELETE, format!("/key-works/{}", f.key_work), Value::Null),
         (Method::POST, "/tasks".into(), task_body(f.key_work, "9", f.unit, f.person)),
@@ -107,8 +113,7 @@ async fn the_permission_table_covers_every_write_in_the_api() {
         }
     }
     let numbers = regex_lite_ids();
-    let tested: Vec<String> =
-        writes(&f).into_iter().map(|(m, p, _)| format!("{m} {}", numbers(&p))).collect();
+    let tested: Vec<String> = writes(&f).into_iter().map(|(m, p, _)| format!("{m} {}", numbers(&p))).collect();
     for w in &documented {
         assert!(tested.contains(w), "write endpoint {w} has no permission test");
     }
@@ -130,7 +135,10 @@ async fn a_liaison_updates_their_units_work_but_not_who_is_responsible() {
     let f = fixture(&app).await;
     let liaison = account(&app.store, "zj-liaison", Role::Liaison, Some(f.unit)).await;
     let task = format!("/tasks/{}", f.task);
-    let (status, t) = body(app.patch(&task, &liaison, json!({"version": 1, "percent_complete": "45", "status": "in_progress"})).await).await;
+    let (status, t) = body(
+        app.patch(&task, &liaison, json!({"version": 1, "percent_complete": "45", "status": "in_progress"})).await,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{t}");
     assert_eq!(t["percent_complete"], "45");
 
@@ -139,14 +147,17 @@ async fn a_liaison_updates_their_units_work_but_not_who_is_responsible() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(err["field"], "lead_unit_id");
     assert_eq!(err["message"], "您的角色不能修改：责任单位");
-    let (status, err) = body(app.patch(&task, &liaison, json!({"version": 2, "leader_ids": [f.person, f.person + 100]})).await).await;
+    let (status, err) =
+        body(app.patch(&task, &liaison, json!({"version": 2, "leader_ids": [f.person, f.person + 100]})).await).await;
     assert_eq!((status, err["field"].as_str()), (StatusCode::FORBIDDEN, Some("leader_ids")));
     // Sending the unchanged value is not a change.
-    let (status, _) = body(app.patch(&task, &liaison, json!({"version": 2, "lead_unit_id": f.unit, "tags": ["时序"]})).await).await;
+    let (status, _) =
+        body(app.patch(&task, &liaison, json!({"version": 2, "lead_unit_id": f.unit, "tags": ["时序"]})).await).await;
     assert_eq!(status, StatusCode::OK);
 
     let m = format!("/milestones/{}", f.milestone);
-    let (status, _) = body(app.patch(&m, &liaison, json!({"version": 1, "done": true, "actual_date": "2021-06-29"})).await).await;
+    let (status, _) =
+        body(app.patch(&m, &liaison, json!({"version": 1, "done": true, "actual_date": "2021-06-29"})).await).await;
     assert_eq!(status, StatusCode::OK);
     let (status, err) = body(app.patch(&m, &liaison, json!({"version": 2, "planned_date": "2021-09-30"})).await).await;
     assert_eq!((status, err["field"].as_str()), (StatusCode::FORBIDDEN, Some("planned_date")));

@@ -24,8 +24,21 @@ async fn the_openapi_document_describes_every_route() {
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
-    for p in ["/units", "/units/{id}", "/people", "/key-works/{id}", "/tasks", "/tasks/{id}", "/tasks/{id}/history",
-              "/tasks/{id}/milestones", "/milestones/{id}", "/relations", "/relations/{id}", "/me", "/users"] {
+    for p in [
+        "/units",
+        "/units/{id}",
+        "/people",
+        "/key-works/{id}",
+        "/tasks",
+        "/tasks/{id}",
+        "/tasks/{id}/history",
+        "/tasks/{id}/milestones",
+        "/milestones/{id}",
+        "/relations",
+        "/relations/{id}",
+        "/me",
+        "/users",
+    ] {
         assert!(paths.contains_key(p), "missing {p}");
     }
     assert!(paths["/tasks/{id}"].get("patch").is_some());
@@ -36,7 +49,10 @@ async fn the_openapi_document_describes_every_route() {
 async fn units_people_and_key_works_have_full_crud() {
     let app = spawn_app().await;
     let s = app.seed().await;
-    let (status, u) = body(app.patch(&format!("/units/{}", s.unit_b), &app.supervisor, json!({"version": 1, "short_name": "城管"})).await).await;
+    let (status, u) = body(
+        app.patch(&format!("/units/{}", s.unit_b), &app.supervisor, json!({"version": 1, "short_name": "城管"})).await,
+    )
+    .await;
     assert_eq!((status, u["short_name"].as_str(), u["version"].as_i64()), (StatusCode::OK, Some("城管"), Some(2)));
     let (status, err) = body(app.post("/units", &app.admin, json!({"name": "区住建局"})).await).await;
     assert_eq!((status, err["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("duplicate")));
@@ -45,11 +61,19 @@ async fn units_people_and_key_works_have_full_crud() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(app.delete(&format!("/units/{}", s.unit_b), &app.admin).await.status(), StatusCode::NO_CONTENT);
 
-    let (status, p) = body(app.patch(&format!("/people/{}", s.person), &app.admin, json!({"version": 1, "title": "区委常委、常务副区长"})).await).await;
+    let (status, p) = body(
+        app.patch(&format!("/people/{}", s.person), &app.admin, json!({"version": 1, "title": "区委常委、常务副区长"}))
+            .await,
+    )
+    .await;
     assert_eq!((status, p["title"].as_str()), (StatusCode::OK, Some("区委常委、常务副区长")));
     let (_, people) = body(app.get("/people", &app.leader).await).await;
     assert_eq!(people.as_array().unwrap().len(), 1);
-    let (status, k) = body(app.patch(&format!("/key-works/{}", s.key_work), &app.admin, json!({"version": 1, "description": "一号工程"})).await).await;
+    let (status, k) = body(
+        app.patch(&format!("/key-works/{}", s.key_work), &app.admin, json!({"version": 1, "description": "一号工程"}))
+            .await,
+    )
+    .await;
     assert_eq!((status, k["description"].as_str()), (StatusCode::OK, Some("一号工程")));
     let (_, kws) = body(app.get("/key-works", &app.leader).await).await;
     assert_eq!(kws[0]["name"], "二七商圈区域城市复兴");
@@ -68,7 +92,12 @@ async fn admins_manage_accounts() {
     let (status, err) = body(app.post("/users", &app.admin, json!({"username": "lly", "role": "liaison"})).await).await;
     assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unit_id")));
     let (status, u) = body(
-        app.post("/users", &app.admin, json!({"username": "lly", "role": "liaison", "unit_id": s.unit_a, "password": "long enough"})).await,
+        app.post(
+            "/users",
+            &app.admin,
+            json!({"username": "lly", "role": "liaison", "unit_id": s.unit_a, "password": "long enough"}),
+        )
+        .await,
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{u}");

@@ -22,7 +22,8 @@ async fn stale_updates_are_refused_with_the_current_state() {
     let app = spawn_app().await;
     let s = app.seed().await;
     let path = format!("/tasks/{}", s.task);
-    let (status, t) = body(app.patch(&path, &app.supervisor, json!({"version": 1, "due_date": "2022-01-31"})).await).await;
+    let (status, t) =
+        body(app.patch(&path, &app.supervisor, json!({"version": 1, "due_date": "2022-01-31"})).await).await;
     assert_eq!(status, StatusCode::OK, "{t}");
     assert_eq!(t["version"], 2);
     assert_eq!(t["due_date"], "2022-01-31");
@@ -43,9 +44,8 @@ async fn every_change_is_in_the_history() {
     let s = app.seed().await;
     let path = format!("/tasks/{}", s.task);
     app.patch(&path, &app.supervisor, json!({"version": 1, "due_date": "2022-01-31", "status": "paused"})).await;
-    let m = app
-        .create(&format!("{path}/milestones"), json!({"title": "完成方案设计", "planned_date": "2021-06-30"}))
-        .await;
+    let m =
+        app.create(&format!("{path}/milestones"), json!({"title": "完成方案设计", "planned_date": "2021-06-30"})).await;
     app.patch(&format!("/milestones/{}", m["id"]), &app.admin, json!({"version": 1, "done": true})).await;
     let (status, h) = body(app.get(&format!("{path}/history"), &app.leader).await).await;
     assert_eq!(status, StatusCode::OK);
@@ -101,7 +101,8 @@ async fn malformed_input_names_the_field() {
     assert_eq!(err["field"], "due_date");
     assert!(err["message"].as_str().unwrap().starts_with("完成时限格式不正确"), "{err}");
 
-    let (status, err) = body(app.patch(&format!("/tasks/{}", s.task), &app.admin, json!({"version": 1, "titel": "x"})).await).await;
+    let (status, err) =
+        body(app.patch(&format!("/tasks/{}", s.task), &app.admin, json!({"version": 1, "titel": "x"})).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(err["message"].as_str().unwrap().contains("titel"), "{err}");
 }
@@ -110,7 +111,8 @@ async fn malformed_input_names_the_field() {
 async fn duplicate_codes_and_cycles_are_refused() {
     let app = spawn_app().await;
     let s = app.seed().await;
-    let (status, err) = body(app.post("/tasks", &app.admin, task_body(s.key_work, "1", s.unit_a, s.person)).await).await;
+    let (status, err) =
+        body(app.post("/tasks", &app.admin, task_body(s.key_work, "1", s.unit_a, s.person)).await).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["field"], "code");
     assert_eq!(err["errors"][0]["code"], "duplicate");
@@ -119,8 +121,10 @@ async fn duplicate_codes_and_cycles_are_refused() {
     child["parent_id"] = json!(s.task);
     let child = app.create("/tasks", child).await;
     // Making the parent a child of its own child is a cycle.
-    let (status, err) =
-        body(app.patch(&format!("/tasks/{}", s.task), &app.admin, json!({"version": 1, "parent_id": child["id"]})).await).await;
+    let (status, err) = body(
+        app.patch(&format!("/tasks/{}", s.task), &app.admin, json!({"version": 1, "parent_id": child["id"]})).await,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["errors"][0]["code"], "cycle");
 }
@@ -165,7 +169,9 @@ async fn the_list_filters_sorts_pages_and_counts() {
     // Everything but the done task is overdue by now.
     let (_, page) = body(app.get("/tasks?overdue=true", &app.leader).await).await;
     assert_eq!(page["total"], 4);
-    let (_, page) = body(app.get(&format!("/tasks?leader={}&priority=important,urgent_important", s.person), &app.leader).await).await;
+    let (_, page) =
+        body(app.get(&format!("/tasks?leader={}&priority=important,urgent_important", s.person), &app.leader).await)
+            .await;
     assert_eq!(page["total"], 5);
     let (status, err) = body(app.get("/tasks?per_page=501", &app.leader).await).await;
     assert_eq!((status, err["field"].as_str()), (StatusCode::BAD_REQUEST, Some("per_page")));

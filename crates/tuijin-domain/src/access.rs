@@ -49,8 +49,7 @@ pub struct Actor {
 /// Task fields a liaison may change on their own unit's tasks: the state of
 /// the work, not who is responsible for it, nor its deadlines or its place
 /// in the ledger, which the office sets.
-pub const LIAISON_TASK_FIELDS: &[&str] =
-    &["description", "status", "percent_complete", "completed_investment", "tags"];
+pub const LIAISON_TASK_FIELDS: &[&str] = &["description", "status", "percent_complete", "completed_investment", "tags"];
 
 /// Milestone fields a liaison may change: what actually happened.
 pub const LIAISON_MILESTONE_FIELDS: &[&str] = &["actual_date", "actual_value", "done"];

@@ -8,21 +8,35 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     /// The value cannot be read as what the field holds (a date, a number…).
-    Malformed { expected: &'static str },
+    Malformed {
+        expected: &'static str,
+    },
     /// A number outside its allowed range.
-    OutOfRange { min: String, max: String },
+    OutOfRange {
+        min: String,
+        max: String,
+    },
     /// The due date lies before the start date.
     DueBeforeStart,
     /// A referenced row (unit, person, task…) does not exist.
-    UnknownReference { what: &'static str, id: String },
+    UnknownReference {
+        what: &'static str,
+        id: String,
+    },
     /// The value must be unique and is already taken.
-    Duplicate { value: String },
+    Duplicate {
+        value: String,
+    },
     /// The change would make a task its own ancestor or predecessor.
     Cycle,
     /// The same thing listed twice, or a unit both leading and supporting.
-    Conflicting { detail: &'static str },
+    Conflicting {
+        detail: &'static str,
+    },
     /// The caller's role may not change this field.
     NotAllowed,
 }
@@ -222,10 +236,7 @@ mod tests {
 
     #[test]
     fn unknown_reference_names_what_is_missing() {
-        let e = FieldError::new(
-            "lead_unit_id",
-            Problem::UnknownReference { what: "unit", id: "99".into() },
-        );
+        let e = FieldError::new("lead_unit_id", Problem::UnknownReference { what: "unit", id: "99".into() });
         assert_eq!(e.message(Lang::Zh), "责任单位：找不到单位（99）");
         assert_eq!(e.message(Lang::En), "lead unit: no such unit (99)");
     }

@@ -70,11 +70,7 @@ mod tests {
         let b = t("道路有机更新", Some("2021-07-31"), vec![1], false);
         assert_eq!(
             diff(Some(&a), Some(&b)),
-            vec![FieldChange {
-                field: "due".into(),
-                old: Some("2021-06-30".into()),
-                new: Some("2021-07-31".into())
-            }]
+            vec![FieldChange { field: "due".into(), old: Some("2021-06-30".into()), new: Some("2021-07-31".into()) }]
         );
     }
 

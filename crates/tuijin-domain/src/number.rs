@@ -18,10 +18,7 @@ pub fn check_non_negative(inv: &mut Invalid, field: &str, value: &Decimal) {
     if value.normalize().scale() > SCALE {
         inv.push(field, Problem::Malformed { expected: "decimal" });
     } else if value.is_sign_negative() && !value.is_zero() || *value > max_value() {
-        inv.push(
-            field,
-            Problem::OutOfRange { min: "0".into(), max: max_value().to_string() },
-        );
+        inv.push(field, Problem::OutOfRange { min: "0".into(), max: max_value().to_string() });
     }
 }
 

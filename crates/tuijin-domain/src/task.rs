@@ -421,8 +421,7 @@ mod tests {
 
     #[test]
     fn patch_refuses_unknown_fields() {
-        let r: Result<TaskPatch, _> =
-            serde_json::from_value(serde_json::json!({"version": 1, "titel": "x"}));
+        let r: Result<TaskPatch, _> = serde_json::from_value(serde_json::json!({"version": 1, "titel": "x"}));
         assert!(r.is_err());
     }
 

@@ -20,10 +20,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
             .connect(url)
             .await
             .context("cannot connect to PostgreSQL")?;
-        sqlx::migrate!("migrations/postgres")
-            .run(&pool)
-            .await
-            .context("cannot apply PostgreSQL migrations")?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await.context("cannot apply PostgreSQL migrations")?;
         return Ok(Arc::new(SqlStore { pool, write_lock: None }));
     }
     let options = if url.starts_with("sqlite:") {
@@ -44,9 +41,6 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open SQLite database {url}"))?;
-    sqlx::migrate!("migrations/sqlite")
-        .run(&pool)
-        .await
-        .context("cannot apply SQLite migrations")?;
+    sqlx::migrate!("migrations/sqlite").run(&pool).await.context("cannot apply SQLite migrations")?;
     Ok(Arc::new(SqlStore { pool, write_lock: Some(Mutex::new(())) }))
 }

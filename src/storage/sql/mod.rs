@@ -24,8 +24,8 @@ mod rows;
 pub use connect::connect;
 
 use super::{
-    AccountStore, AdminStore, HistoryEntry, KeyWork, LedgerStore, Milestone, NewUser, Page,
-    Person, ReferenceStore, Relation, StoreError, Task, TaskQuery, Unit, User,
+    AccountStore, AdminStore, HistoryEntry, KeyWork, LedgerStore, Milestone, NewUser, Page, Person, ReferenceStore,
+    Relation, StoreError, Task, TaskQuery, Unit, User,
 };
 use async_trait::async_trait;
 use chrono::Utc;
