@@ -200,3 +200,43 @@ impl IntoResponse for ApiError {
 pub fn render(err: &ApiError, lang: Lang) -> Response {
     (err.status(), Json(err.body(lang))).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tuijin_domain::Problem;
+
+    #[test]
+    fn statuses_follow_the_kind_of_error() {
+        assert_eq!(ApiError::Unauthorized.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(ApiError::ForbiddenFields(vec!["x".into()]).status(), StatusCode::FORBIDDEN);
+        assert_eq!(ApiError::Invalid(Invalid::default()).status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(ApiError::Conflict { current: serde_json::Value::Null }.status(), StatusCode::CONFLICT);
+        assert_eq!(ApiError::BadRequest { field: None, detail: String::new() }.status(), StatusCode::BAD_REQUEST);
+    }
+
+    #[test]
+    fn invalid_bodies_list_every_field_and_lead_with_the_first() {
+        let mut inv = Invalid::default();
+        inv.push("title", Problem::Required);
+        inv.push("due_date", Problem::DueBeforeStart);
+        let b = ApiError::Invalid(inv).body(Lang::Zh);
+        assert_eq!(b.field.as_deref(), Some("title"));
+        assert_eq!(b.errors.len(), 2);
+        assert_eq!(b.message, "标题不能为空；完成时限不能早于开始日期");
+    }
+
+    #[test]
+    fn internal_errors_say_little() {
+        let b = ApiError::Internal.body(Lang::En);
+        assert_eq!((b.code, b.message.as_str()), ("internal", "internal server error"));
+    }
+
+    #[test]
+    fn storage_errors_map_to_api_errors() {
+        let e: ApiError = StoreError::NotFound { entity: "task", id: 3 }.into();
+        assert_eq!(e.body(Lang::Zh).message, "找不到该任务");
+        let e: ApiError = StoreError::Corrupt("x".into()).into();
+        assert!(matches!(e, ApiError::Internal));
+    }
+}

@@ -187,3 +187,43 @@ pub async fn task_history(
     }
     Ok(Json(entries))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(q: &str) -> Result<TaskQuery, ApiError> {
+        let p: TaskListParams = serde_urlencoded::from_str(q).unwrap();
+        p.into_query(NaiveDate::from_ymd_opt(2021, 7, 1).unwrap())
+    }
+
+    fn field(e: ApiError) -> Option<String> {
+        match e {
+            ApiError::BadRequest { field, .. } => field,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn lists_take_codes_and_chinese_labels() {
+        let q = params("status=in_progress,已完成&priority=紧急重要").unwrap();
+        assert_eq!(q.statuses, vec![Status::InProgress, Status::Done]);
+        assert_eq!(q.priorities, vec![Priority::UrgentImportant]);
+    }
+
+    #[test]
+    fn sort_accepts_a_minus_for_descending() {
+        let q = params("sort=-due_date").unwrap();
+        assert_eq!((q.sort, q.descending), (TaskSort::DueDate, true));
+        let q = params("").unwrap();
+        assert_eq!((q.sort, q.descending, q.page, q.per_page), (TaskSort::Ledger, false, 1, 50));
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        assert_eq!(field(params("status=finished").unwrap_err()).as_deref(), Some("status"));
+        assert_eq!(field(params("sort=colour").unwrap_err()).as_deref(), Some("sort"));
+        assert_eq!(field(params("page=0").unwrap_err()).as_deref(), Some("page"));
+        assert_eq!(field(params("per_page=0").unwrap_err()).as_deref(), Some("per_page"));
+    }
+}
