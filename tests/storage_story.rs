@@ -44,9 +44,10 @@ async fn story(store: Arc<dyn Store>) {
     let cg = store.create_unit(&actor, unit("区城管局")).await.unwrap();
     assert!(!store.is_empty().await.unwrap());
     assert_eq!(code_of(store.create_unit(&actor, unit("区城管局")).await.unwrap_err()), "name:duplicate");
-    let cg2 = store.update_unit(&actor, cg.id, 1, unit("区城市管理局")).await.unwrap();
+    let cg2 = store.update_unit(&actor, &cg, unit("区城市管理局")).await.unwrap();
     assert_eq!((cg2.version, cg2.fields.name.as_str()), (2, "区城市管理局"));
-    assert_eq!(code_of(store.update_unit(&actor, cg.id, 1, unit("x")).await.unwrap_err()), "conflict");
+    assert_eq!(store.get_unit(cg.id).await.unwrap(), cg2);
+    assert_eq!(code_of(store.update_unit(&actor, &cg, unit("x")).await.unwrap_err()), "conflict");
     assert_eq!(store.list_units().await.unwrap().len(), 2);
     assert_eq!(store.get_unit(zj.id).await.unwrap().fields.name, "区住建局");
 
@@ -59,7 +60,7 @@ async fn story(store: Arc<dyn Store>) {
         code_of(store.create_person(&actor, person("无名", 999)).await.unwrap_err()),
         "unit_id:unknown_reference"
     );
-    let chen2 = store.update_person(&actor, chen.id, 1, person("陈立民", cg.id)).await.unwrap();
+    let chen2 = store.update_person(&actor, &chen, person("陈立民", cg.id)).await.unwrap();
     assert_eq!(chen2.fields.unit_id, cg.id);
     let tmp = store.create_person(&actor, person("临时", zj.id)).await.unwrap();
     store.delete_person(&actor, tmp.id).await.unwrap();
@@ -80,7 +81,7 @@ async fn story(store: Arc<dyn Store>) {
     };
     let one = store.create_key_work(&actor, kw("二七商圈区域城市复兴")).await.unwrap();
     let two = store.create_key_work(&actor, kw("基础设施建设")).await.unwrap();
-    store.update_key_work(&actor, two.id, 1, kw("基础设施建设（专班）")).await.unwrap();
+    store.update_key_work(&actor, &two, kw("基础设施建设（专班）")).await.unwrap();
     store.delete_key_work(&actor, two.id).await.unwrap();
     assert_eq!(store.list_key_works().await.unwrap().len(), 1);
     assert_eq!(store.get_key_work(one.id).await.unwrap().fields.name, "二七商圈区域城市复兴");
@@ -128,7 +129,7 @@ async fn story(store: Arc<dyn Store>) {
     let mut cyclic = task("1", "2021-12-31", Status::InProgress, Some(t2.id));
     cyclic.code = "1".into();
     assert_eq!(
-        code_of(store.update_task(&actor, t1.id, 1, cyclic.validate().unwrap()).await.unwrap_err()),
+        code_of(store.update_task(&actor, &t1, cyclic.validate().unwrap()).await.unwrap_err()),
         "parent_id:cycle"
     );
 
@@ -167,11 +168,13 @@ async fn story(store: Arc<dyn Store>) {
     changed.due_date = Some(date("2021-08-31"));
     changed.supporting_unit_ids = vec![];
     changed.leader_ids = vec![chen.id];
-    let t10b = store.update_task(&actor, t10.id, 1, changed.clone().validate().unwrap()).await.unwrap();
+    let t10b = store.update_task(&actor, &t10, changed.clone().validate().unwrap()).await.unwrap();
     assert_eq!((t10b.version, t10b.fields.due_date), (2, Some(date("2021-08-31"))));
     assert!(t10b.fields.supporting_unit_ids.is_empty());
+    assert_eq!(store.get_task(t10.id).await.unwrap(), t10b, "what a write returns is what a read gives");
+    assert_eq!(store.get_task(t1.id).await.unwrap(), t1);
     assert_eq!(
-        code_of(store.update_task(&actor, t10.id, 1, changed.validate().unwrap()).await.unwrap_err()),
+        code_of(store.update_task(&actor, &t10, changed.validate().unwrap()).await.unwrap_err()),
         "conflict"
     );
 
@@ -194,10 +197,11 @@ async fn story(store: Arc<dyn Store>) {
     done.done = true;
     done.actual_date = Some(date("2021-06-28"));
     done.actual_value = Some(d("7.5"));
-    let m2 = store.update_milestone(&actor, m.id, 1, done.clone().validate().unwrap()).await.unwrap();
+    let m2 = store.update_milestone(&actor, &m, done.clone().validate().unwrap()).await.unwrap();
     assert_eq!((m2.fields.actual_value, m2.version), (Some(d("7.5")), 2));
+    assert_eq!(store.get_milestone(m.id).await.unwrap(), m2);
     assert_eq!(
-        code_of(store.update_milestone(&actor, m.id, 1, done.validate().unwrap()).await.unwrap_err()),
+        code_of(store.update_milestone(&actor, &m, done.validate().unwrap()).await.unwrap_err()),
         "conflict"
     );
     let list = store.list_milestones(t1.id).await.unwrap();
@@ -219,7 +223,7 @@ async fn story(store: Arc<dyn Store>) {
         code_of(store.create_relation(&actor, rel(t2.id, t10.id, 0).validate().unwrap()).await.unwrap_err()),
         "successor_id:duplicate"
     );
-    let r2 = store.update_relation(&actor, r.id, 1, rel(t2.id, t10.id, 14).validate().unwrap()).await.unwrap();
+    let r2 = store.update_relation(&actor, &r, rel(t2.id, t10.id, 14).validate().unwrap()).await.unwrap();
     assert_eq!(r2.fields.lag_days, 14);
     assert_eq!(store.list_relations(Some(t10.id)).await.unwrap().len(), 1);
     assert_eq!(store.list_relations(None).await.unwrap().len(), 1);

@@ -63,7 +63,7 @@ pub async fn update_milestone(
     check_version(p.version, &current, current.version)?;
     let new = current.fields.apply(&p).validate()?;
     check_fields(&actor, &current.fields, &*new, LIAISON_MILESTONE_FIELDS)?;
-    Ok(Json(s.store.update_milestone(&actor, id, p.version, new).await?))
+    Ok(Json(s.store.update_milestone(&actor, &current, new).await?))
 }
 
 #[utoipa::path(delete, path = "/milestones/{id}", tag = "milestones", responses((status = 204)))]
@@ -121,7 +121,7 @@ pub async fn update_relation(
     let current = s.store.get_relation(id).await?;
     check_version(p.version, &current, current.version)?;
     let f = current.fields.apply(&p).validate()?;
-    Ok(Json(s.store.update_relation(&actor, id, p.version, f).await?))
+    Ok(Json(s.store.update_relation(&actor, &current, f).await?))
 }
 
 #[utoipa::path(delete, path = "/relations/{id}", tag = "relations", responses((status = 204)))]

@@ -47,7 +47,7 @@ pub async fn update_person(
     let current = s.store.get_person(id).await?;
     check_version(p.version, &current, current.version)?;
     let f = current.fields.apply(&p).validate()?;
-    Ok(Json(s.store.update_person(&actor, id, p.version, f).await?))
+    Ok(Json(s.store.update_person(&actor, &current, f).await?))
 }
 
 #[utoipa::path(delete, path = "/people/{id}", tag = "people", responses((status = 204)))]

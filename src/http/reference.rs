@@ -62,7 +62,7 @@ pub async fn update_unit(
     let current = s.store.get_unit(id).await?;
     check_version(p.version, &current, current.version)?;
     let f = current.fields.apply(&p).validate()?;
-    Ok(Json(s.store.update_unit(&actor, id, p.version, f).await?))
+    Ok(Json(s.store.update_unit(&actor, &current, f).await?))
 }
 
 #[utoipa::path(delete, path = "/units/{id}", tag = "units", responses((status = 204), (status = 422, body = super::ErrorBody)))]
@@ -105,7 +105,7 @@ pub async fn update_key_work(
     let current = s.store.get_key_work(id).await?;
     check_version(p.version, &current, current.version)?;
     let f = current.fields.apply(&p).validate()?;
-    Ok(Json(s.store.update_key_work(&actor, id, p.version, f).await?))
+    Ok(Json(s.store.update_key_work(&actor, &current, f).await?))
 }
 
 #[utoipa::path(delete, path = "/key-works/{id}", tag = "key works", responses((status = 204)))]

@@ -163,7 +163,7 @@ pub async fn update_task(
     check_version(p.version, &current, current.version)?;
     let new = current.fields.apply(&p).validate()?;
     check_fields(&actor, &current.fields, &*new, LIAISON_TASK_FIELDS)?;
-    Ok(Json(s.store.update_task(&actor, id, p.version, new).await?))
+    Ok(Json(s.store.update_task(&actor, &current, new).await?))
 }
 
 #[utoipa::path(delete, path = "/tasks/{id}", tag = "tasks", responses((status = 204), (status = 422, body = super::ErrorBody)))]

@@ -40,29 +40,35 @@ pub trait ReferenceStore: Send + Sync {
     async fn list_units(&self) -> Result<Vec<Unit>>;
     async fn get_unit(&self, id: Id) -> Result<Unit>;
     async fn create_unit(&self, actor: &Actor, f: Valid<UnitFields>) -> Result<Unit>;
-    async fn update_unit(&self, actor: &Actor, id: Id, version: i64, f: Valid<UnitFields>) -> Result<Unit>;
+    async fn update_unit(&self, actor: &Actor, old: &Unit, f: Valid<UnitFields>) -> Result<Unit>;
     async fn delete_unit(&self, actor: &Actor, id: Id) -> Result<()>;
 
     async fn list_people(&self) -> Result<Vec<Person>>;
     async fn get_person(&self, id: Id) -> Result<Person>;
     async fn create_person(&self, actor: &Actor, f: Valid<PersonFields>) -> Result<Person>;
-    async fn update_person(&self, actor: &Actor, id: Id, version: i64, f: Valid<PersonFields>) -> Result<Person>;
+    async fn update_person(&self, actor: &Actor, old: &Person, f: Valid<PersonFields>) -> Result<Person>;
     async fn delete_person(&self, actor: &Actor, id: Id) -> Result<()>;
 
     async fn list_key_works(&self) -> Result<Vec<KeyWork>>;
     async fn get_key_work(&self, id: Id) -> Result<KeyWork>;
     async fn create_key_work(&self, actor: &Actor, f: Valid<KeyWorkFields>) -> Result<KeyWork>;
-    async fn update_key_work(&self, actor: &Actor, id: Id, version: i64, f: Valid<KeyWorkFields>) -> Result<KeyWork>;
+    async fn update_key_work(&self, actor: &Actor, old: &KeyWork, f: Valid<KeyWorkFields>) -> Result<KeyWork>;
     async fn delete_key_work(&self, actor: &Actor, id: Id) -> Result<()>;
 }
 
 /// Tasks, milestones, relations and their history.
+///
+/// Updates take the state the caller read (`old`) and write only if the
+/// stored version is still `old.version`; otherwise they fail with
+/// [`StoreError::Conflict`]. Because every change bumps the version, a
+/// matching version means the stored row is exactly `old`, so the history
+/// diff is computed from it without reading the row again.
 #[async_trait]
 pub trait LedgerStore: Send + Sync {
     async fn list_tasks(&self, q: &TaskQuery) -> Result<Page<Task>>;
     async fn get_task(&self, id: Id) -> Result<Task>;
     async fn create_task(&self, actor: &Actor, f: Valid<TaskFields>) -> Result<Task>;
-    async fn update_task(&self, actor: &Actor, id: Id, version: i64, f: Valid<TaskFields>) -> Result<Task>;
+    async fn update_task(&self, actor: &Actor, old: &Task, f: Valid<TaskFields>) -> Result<Task>;
     /// Refused while the task has sub-tasks; its milestones and relations go with it.
     async fn delete_task(&self, actor: &Actor, id: Id) -> Result<()>;
     async fn task_history(&self, task_id: Id) -> Result<Vec<HistoryEntry>>;
@@ -70,20 +76,14 @@ pub trait LedgerStore: Send + Sync {
     async fn list_milestones(&self, task_id: Id) -> Result<Vec<Milestone>>;
     async fn get_milestone(&self, id: Id) -> Result<Milestone>;
     async fn create_milestone(&self, actor: &Actor, task_id: Id, f: Valid<MilestoneFields>) -> Result<Milestone>;
-    async fn update_milestone(
-        &self,
-        actor: &Actor,
-        id: Id,
-        version: i64,
-        f: Valid<MilestoneFields>,
-    ) -> Result<Milestone>;
+    async fn update_milestone(&self, actor: &Actor, old: &Milestone, f: Valid<MilestoneFields>) -> Result<Milestone>;
     async fn delete_milestone(&self, actor: &Actor, id: Id) -> Result<()>;
 
     /// Relations touching a task, or all of them.
     async fn list_relations(&self, task_id: Option<Id>) -> Result<Vec<Relation>>;
     async fn get_relation(&self, id: Id) -> Result<Relation>;
     async fn create_relation(&self, actor: &Actor, f: Valid<RelationFields>) -> Result<Relation>;
-    async fn update_relation(&self, actor: &Actor, id: Id, version: i64, f: Valid<RelationFields>) -> Result<Relation>;
+    async fn update_relation(&self, actor: &Actor, old: &Relation, f: Valid<RelationFields>) -> Result<Relation>;
     async fn delete_relation(&self, actor: &Actor, id: Id) -> Result<()>;
 }
 

@@ -36,7 +36,7 @@ macro_rules! impl_account_store {
                 .bind(new.role.as_str())
                 .bind(new.unit_id)
                 .bind(&new.password_hash)
-                .bind(Utc::now())
+                .bind(now())
                 .fetch_one(&mut *tx)
                 .await?;
                 let row: UserRow = sqlx::query_as("SELECT * FROM users WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
@@ -63,7 +63,7 @@ macro_rules! impl_account_store {
                     .bind(user_id)
                     .bind(token_hash)
                     .bind(name)
-                    .bind(Utc::now())
+                    .bind(now())
                     .execute(&self.pool)
                     .await?;
                 Ok(())

@@ -18,7 +18,7 @@ macro_rules! impl_common {
                 if changes.is_empty() {
                     return Ok(());
                 }
-                let now = Utc::now();
+                let now = now();
                 let user_id = (actor.user_id > 0).then_some(actor.user_id);
                 let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
                     "INSERT INTO history (at, user_id, user_name, entity, entity_id, task_id, action, field, old_value, new_value) ",

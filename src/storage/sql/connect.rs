@@ -34,7 +34,8 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
-        .pragma("cache_size", "-16000");
+        .pragma("cache_size", "-4000")
+        .optimize_on_close(true, None);
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .min_connections(1)

@@ -16,8 +16,14 @@ macro_rules! impl_item_methods {
             async fn milestone_create(&self, actor: &Actor, task_id: Id, f: Valid<MilestoneFields>) -> Result<Milestone> {
                 let _w = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
-                Self::fetch_task(&mut *tx, task_id).await?;
-                let now = Utc::now();
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE id = $1")
+                    .bind(task_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if exists.is_none() {
+                    return Err(StoreError::NotFound { entity: "task", id: task_id });
+                }
+                let now = now();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO milestones (task_id, title, planned_date, planned_value, actual_date, actual_value, done, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -33,21 +39,18 @@ macro_rules! impl_item_methods {
                 .fetch_one(&mut *tx)
                 .await?;
                 Self::history(&mut *tx, actor, "milestone", id, Some(task_id), "create", &diff(None, Some(&*f))).await?;
-                let m = Self::fetch_milestone(&mut *tx, id).await?;
                 tx.commit().await?;
-                Ok(m)
+                Ok(Milestone { id, task_id, fields: f.into_inner(), version: 1, created_at: now, updated_at: now })
             }
 
-            async fn milestone_update(&self, actor: &Actor, id: Id, version: i64, f: Valid<MilestoneFields>) -> Result<Milestone> {
+            async fn milestone_update(&self, actor: &Actor, old: &Milestone, f: Valid<MilestoneFields>) -> Result<Milestone> {
+                if old.fields == *f {
+                    return Ok(old.clone());
+                }
+                let (id, version) = (old.id, old.version);
                 let _w = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
-                let old = Self::fetch_milestone(&mut *tx, id).await?;
-                if old.version != version {
-                    return Err(conflict(&old));
-                }
-                if old.fields == *f {
-                    return Ok(old);
-                }
+                let now = now();
                 let done = sqlx::query(
                     "UPDATE milestones SET title = $1, planned_date = $2, planned_value = $3, actual_date = $4, actual_value = $5, \
                      done = $6, updated_at = $7, version = version + 1 WHERE id = $8 AND version = $9",
@@ -58,7 +61,7 @@ macro_rules! impl_item_methods {
                 .bind(f.actual_date)
                 .bind(scaled(&f.actual_value))
                 .bind(f.done)
-                .bind(Utc::now())
+                .bind(now)
                 .bind(id)
                 .bind(version)
                 .execute(&mut *tx)
@@ -68,9 +71,8 @@ macro_rules! impl_item_methods {
                 }
                 let changes = diff(Some(&old.fields), Some(&*f));
                 Self::history(&mut *tx, actor, "milestone", id, Some(old.task_id), "update", &changes).await?;
-                let m = Self::fetch_milestone(&mut *tx, id).await?;
                 tx.commit().await?;
-                Ok(m)
+                Ok(Milestone { fields: f.into_inner(), version: version + 1, updated_at: now, ..old.clone() })
             }
 
             async fn milestone_delete(&self, actor: &Actor, id: Id) -> Result<()> {
@@ -128,7 +130,7 @@ macro_rules! impl_item_methods {
                 if tuijin_domain::graph::precedence_creates_cycle(&edges, f.predecessor_id, f.successor_id) {
                     return Err(Invalid::one("successor_id", Problem::Cycle).into());
                 }
-                let now = Utc::now();
+                let now = now();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO task_relations (predecessor_id, successor_id, lag_days, note, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -146,22 +148,20 @@ macro_rules! impl_item_methods {
                 Ok(r)
             }
 
-            async fn relation_update(&self, actor: &Actor, id: Id, version: i64, f: Valid<RelationFields>) -> Result<Relation> {
+            async fn relation_update(&self, actor: &Actor, old: &Relation, f: Valid<RelationFields>) -> Result<Relation> {
+                if old.fields == *f {
+                    return Ok(old.clone());
+                }
+                let (id, version) = (old.id, old.version);
                 let _w = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
-                let old = Self::fetch_relation(&mut *tx, id).await?;
-                if old.version != version {
-                    return Err(conflict(&old));
-                }
-                if old.fields == *f {
-                    return Ok(old);
-                }
+                let now = now();
                 let done = sqlx::query(
                     "UPDATE task_relations SET lag_days = $1, note = $2, updated_at = $3, version = version + 1 WHERE id = $4 AND version = $5",
                 )
                 .bind(i64::from(f.lag_days))
                 .bind(&f.note)
-                .bind(Utc::now())
+                .bind(now)
                 .bind(id)
                 .bind(version)
                 .execute(&mut *tx)
@@ -171,9 +171,8 @@ macro_rules! impl_item_methods {
                 }
                 let changes = diff(Some(&old.fields), Some(&*f));
                 Self::relation_history(&mut *tx, actor, id, &old.fields, "update", &changes).await?;
-                let r = Self::fetch_relation(&mut *tx, id).await?;
                 tx.commit().await?;
-                Ok(r)
+                Ok(Relation { fields: f.into_inner(), version: version + 1, updated_at: now, ..old.clone() })
             }
 
             async fn relation_delete(&self, actor: &Actor, id: Id) -> Result<()> {

@@ -28,7 +28,7 @@ use super::{
     Relation, StoreError, Task, TaskQuery, Unit, User,
 };
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, SubsecRound, Utc};
 use rows::*;
 use sqlx::{Pool, Postgres, QueryBuilder, Sqlite};
 use tokio::sync::{Mutex, MutexGuard};
@@ -81,6 +81,12 @@ fn delete_error(e: sqlx::Error) -> StoreError {
         }
         _ => e.into(),
     }
+}
+
+/// Now, to the microsecond: PostgreSQL keeps no more, and a value returned
+/// from a write must equal the one read back later.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
 }
 
 /// The refusal of a stale update, carrying the state now stored.

@@ -21,7 +21,7 @@ macro_rules! impl_reference_store {
                 let mut inv = Invalid::default();
                 Self::check_unique(&mut *tx, &mut inv, "SELECT id FROM units WHERE name = $1 AND id <> $2", "name", &f.name, 0).await?;
                 inv.into_result(())?;
-                let now = Utc::now();
+                let now = now();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO units (name, short_name, sort_order, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
                 )
@@ -37,16 +37,14 @@ macro_rules! impl_reference_store {
                 Ok(unit)
             }
 
-            async fn update_unit(&self, actor: &Actor, id: Id, version: i64, f: Valid<UnitFields>) -> Result<Unit> {
+            async fn update_unit(&self, actor: &Actor, old: &Unit, f: Valid<UnitFields>) -> Result<Unit> {
+                if old.fields == *f {
+                    return Ok(old.clone());
+                }
+                let (id, version) = (old.id, old.version);
                 let _w = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
-                let old = Self::fetch_unit(&mut *tx, id).await?;
-                if old.version != version {
-                    return Err(conflict(&old));
-                }
-                if old.fields == *f {
-                    return Ok(old);
-                }
+                let now = now();
                 let mut inv = Invalid::default();
                 Self::check_unique(&mut *tx, &mut inv, "SELECT id FROM units WHERE name = $1 AND id <> $2", "name", &f.name, id).await?;
                 inv.into_result(())?;
@@ -56,7 +54,7 @@ macro_rules! impl_reference_store {
                 .bind(&f.name)
                 .bind(&f.short_name)
                 .bind(i64::from(f.sort_order))
-                .bind(Utc::now())
+                .bind(now)
                 .bind(id)
                 .bind(version)
                 .execute(&mut *tx)
@@ -65,9 +63,8 @@ macro_rules! impl_reference_store {
                     return Err(conflict(&Self::fetch_unit(&mut *tx, id).await?));
                 }
                 Self::history(&mut *tx, actor, "unit", id, None, "update", &diff(Some(&old.fields), Some(&*f))).await?;
-                let unit = Self::fetch_unit(&mut *tx, id).await?;
                 tx.commit().await?;
-                Ok(unit)
+                Ok(Unit { fields: f.into_inner(), version: version + 1, updated_at: now, ..old.clone() })
             }
 
             async fn delete_unit(&self, actor: &Actor, id: Id) -> Result<()> {
@@ -97,7 +94,7 @@ macro_rules! impl_reference_store {
                 let mut inv = Invalid::default();
                 Self::check_refs(&mut *tx, &mut inv, "units", "unit_id", "unit", &[f.unit_id]).await?;
                 inv.into_result(())?;
-                let now = Utc::now();
+                let now = now();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO people (name, title, unit_id, sort_order, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
                 )
@@ -114,16 +111,14 @@ macro_rules! impl_reference_store {
                 Ok(person)
             }
 
-            async fn update_person(&self, actor: &Actor, id: Id, version: i64, f: Valid<PersonFields>) -> Result<Person> {
+            async fn update_person(&self, actor: &Actor, old: &Person, f: Valid<PersonFields>) -> Result<Person> {
+                if old.fields == *f {
+                    return Ok(old.clone());
+                }
+                let (id, version) = (old.id, old.version);
                 let _w = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
-                let old = Self::fetch_person(&mut *tx, id).await?;
-                if old.version != version {
-                    return Err(conflict(&old));
-                }
-                if old.fields == *f {
-                    return Ok(old);
-                }
+                let now = now();
                 let mut inv = Invalid::default();
                 Self::check_refs(&mut *tx, &mut inv, "units", "unit_id", "unit", &[f.unit_id]).await?;
                 inv.into_result(())?;
@@ -134,7 +129,7 @@ macro_rules! impl_reference_store {
                 .bind(&f.title)
                 .bind(f.unit_id)
                 .bind(i64::from(f.sort_order))
-                .bind(Utc::now())
+                .bind(now)
                 .bind(id)
                 .bind(version)
                 .execute(&mut *tx)
@@ -143,9 +138,8 @@ macro_rules! impl_reference_store {
                     return Err(conflict(&Self::fetch_person(&mut *tx, id).await?));
                 }
                 Self::history(&mut *tx, actor, "person", id, None, "update", &diff(Some(&old.fields), Some(&*f))).await?;
-                let person = Self::fetch_person(&mut *tx, id).await?;
                 tx.commit().await?;
-                Ok(person)
+                Ok(Person { fields: f.into_inner(), version: version + 1, updated_at: now, ..old.clone() })
             }
 
             async fn delete_person(&self, actor: &Actor, id: Id) -> Result<()> {
@@ -173,7 +167,7 @@ macro_rules! impl_reference_store {
                 let _w = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
                 Self::check_key_work(&mut *tx, &f, 0).await?;
-                let now = Utc::now();
+                let now = now();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO key_works (name, lead_body_unit_id, lead_leader_id, description, sort_order, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -192,16 +186,14 @@ macro_rules! impl_reference_store {
                 Ok(kw)
             }
 
-            async fn update_key_work(&self, actor: &Actor, id: Id, version: i64, f: Valid<KeyWorkFields>) -> Result<KeyWork> {
+            async fn update_key_work(&self, actor: &Actor, old: &KeyWork, f: Valid<KeyWorkFields>) -> Result<KeyWork> {
+                if old.fields == *f {
+                    return Ok(old.clone());
+                }
+                let (id, version) = (old.id, old.version);
                 let _w = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
-                let old = Self::fetch_key_work(&mut *tx, id).await?;
-                if old.version != version {
-                    return Err(conflict(&old));
-                }
-                if old.fields == *f {
-                    return Ok(old);
-                }
+                let now = now();
                 Self::check_key_work(&mut *tx, &f, id).await?;
                 let done = sqlx::query(
                     "UPDATE key_works SET name = $1, lead_body_unit_id = $2, lead_leader_id = $3, description = $4, sort_order = $5, \
@@ -212,7 +204,7 @@ macro_rules! impl_reference_store {
                 .bind(f.lead_leader_id)
                 .bind(&f.description)
                 .bind(i64::from(f.sort_order))
-                .bind(Utc::now())
+                .bind(now)
                 .bind(id)
                 .bind(version)
                 .execute(&mut *tx)
@@ -221,9 +213,8 @@ macro_rules! impl_reference_store {
                     return Err(conflict(&Self::fetch_key_work(&mut *tx, id).await?));
                 }
                 Self::history(&mut *tx, actor, "key_work", id, None, "update", &diff(Some(&old.fields), Some(&*f))).await?;
-                let kw = Self::fetch_key_work(&mut *tx, id).await?;
                 tx.commit().await?;
-                Ok(kw)
+                Ok(KeyWork { fields: f.into_inner(), version: version + 1, updated_at: now, ..old.clone() })
             }
 
             async fn delete_key_work(&self, actor: &Actor, id: Id) -> Result<()> {

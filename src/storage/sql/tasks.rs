@@ -51,24 +51,44 @@ macro_rules! impl_task_store {
             }
 
             /// Checks what only the database can tell: references, code
-            /// uniqueness and the parent chain. `id` is 0 for a new task.
-            async fn check_task(conn: &mut <$DB as sqlx::Database>::Connection, f: &TaskFields, id: Id) -> Result<()> {
+            /// uniqueness and the parent chain — on an update (`old` given),
+            /// only for the fields that change. `id` is 0 for a new task.
+            async fn check_task(
+                conn: &mut <$DB as sqlx::Database>::Connection,
+                f: &TaskFields,
+                old: Option<&TaskFields>,
+                id: Id,
+            ) -> Result<()> {
+                let changed = |same: &dyn Fn(&TaskFields) -> bool| old.is_none_or(|o| !same(o));
                 let mut inv = Invalid::default();
-                Self::check_refs(conn, &mut inv, "key_works", "key_work_id", "key_work", &[f.key_work_id]).await?;
-                Self::check_refs(conn, &mut inv, "units", "lead_unit_id", "unit", &[f.lead_unit_id]).await?;
-                Self::check_refs(conn, &mut inv, "units", "supporting_unit_ids", "unit", &f.supporting_unit_ids).await?;
-                Self::check_refs(conn, &mut inv, "people", "leader_ids", "person", &f.leader_ids).await?;
-                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE key_work_id = $1 AND code = $2 AND id <> $3")
-                    .bind(f.key_work_id)
-                    .bind(&f.code)
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                if taken.is_some() {
-                    inv.push("code", Problem::Duplicate { value: f.code.clone() });
+                if changed(&|o| o.key_work_id == f.key_work_id) {
+                    Self::check_refs(conn, &mut inv, "key_works", "key_work_id", "key_work", &[f.key_work_id]).await?;
+                }
+                if changed(&|o| o.lead_unit_id == f.lead_unit_id) {
+                    Self::check_refs(conn, &mut inv, "units", "lead_unit_id", "unit", &[f.lead_unit_id]).await?;
+                }
+                if changed(&|o| o.supporting_unit_ids == f.supporting_unit_ids) {
+                    Self::check_refs(conn, &mut inv, "units", "supporting_unit_ids", "unit", &f.supporting_unit_ids).await?;
+                }
+                if changed(&|o| o.leader_ids == f.leader_ids) {
+                    Self::check_refs(conn, &mut inv, "people", "leader_ids", "person", &f.leader_ids).await?;
+                }
+                if changed(&|o| o.key_work_id == f.key_work_id && o.code == f.code) {
+                    let taken: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM tasks WHERE key_work_id = $1 AND code = $2 AND id <> $3")
+                            .bind(f.key_work_id)
+                            .bind(&f.code)
+                            .bind(id)
+                            .fetch_optional(&mut *conn)
+                            .await?;
+                    if taken.is_some() {
+                        inv.push("code", Problem::Duplicate { value: f.code.clone() });
+                    }
                 }
                 if let Some(parent) = f.parent_id {
-                    Self::check_parent(conn, &mut inv, f.key_work_id, id, parent).await?;
+                    if changed(&|o| o.parent_id == f.parent_id && o.key_work_id == f.key_work_id) {
+                        Self::check_parent(conn, &mut inv, f.key_work_id, id, parent).await?;
+                    }
                 }
                 Ok(inv.into_result(())?)
             }
@@ -115,9 +135,16 @@ macro_rules! impl_task_store {
             }
 
             /// Replaces the supporting units and leaders of a task, keeping their order.
-            async fn write_task_links(conn: &mut <$DB as sqlx::Database>::Connection, id: Id, f: &TaskFields) -> Result<()> {
-                sqlx::query("DELETE FROM task_supporting_units WHERE task_id = $1").bind(id).execute(&mut *conn).await?;
-                sqlx::query("DELETE FROM task_leaders WHERE task_id = $1").bind(id).execute(&mut *conn).await?;
+            async fn write_task_links(
+                conn: &mut <$DB as sqlx::Database>::Connection,
+                id: Id,
+                f: &TaskFields,
+                replace: bool,
+            ) -> Result<()> {
+                if replace {
+                    sqlx::query("DELETE FROM task_supporting_units WHERE task_id = $1").bind(id).execute(&mut *conn).await?;
+                    sqlx::query("DELETE FROM task_leaders WHERE task_id = $1").bind(id).execute(&mut *conn).await?;
+                }
                 for (table, column, ids) in [
                     ("task_supporting_units", "unit_id", &f.supporting_unit_ids),
                     ("task_leaders", "person_id", &f.leader_ids),
@@ -159,8 +186,8 @@ macro_rules! impl_task_store {
             async fn create_task(&self, actor: &Actor, f: Valid<TaskFields>) -> Result<Task> {
                 let _w = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
-                Self::check_task(&mut *tx, &f, 0).await?;
-                let now = Utc::now();
+                Self::check_task(&mut *tx, &f, None, 0).await?;
+                let now = now();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO tasks (key_work_id, parent_id, code, code_key, title, description, lead_unit_id, priority, priority_rank, \
                      status, start_date, due_date, target_value, target_measure, planned_investment, completed_investment, \
@@ -188,64 +215,82 @@ macro_rules! impl_task_store {
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
-                Self::write_task_links(&mut *tx, id, &f).await?;
+                Self::write_task_links(&mut *tx, id, &f, false).await?;
                 Self::history(&mut *tx, actor, "task", id, Some(id), "create", &diff(None, Some(&*f))).await?;
-                let task = Self::fetch_task(&mut *tx, id).await?;
                 tx.commit().await?;
-                Ok(task)
+                Ok(Task { id, fields: f.into_inner(), version: 1, created_at: now, updated_at: now })
             }
 
-            async fn update_task(&self, actor: &Actor, id: Id, version: i64, f: Valid<TaskFields>) -> Result<Task> {
+            async fn update_task(&self, actor: &Actor, old: &Task, f: Valid<TaskFields>) -> Result<Task> {
+                let (o, n) = (&old.fields, &*f);
+                if o == n {
+                    return Ok(old.clone());
+                }
                 let _w = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
-                let old = Self::fetch_task(&mut *tx, id).await?;
-                if old.version != version {
-                    return Err(conflict(&old));
+                Self::check_task(&mut *tx, n, Some(o), old.id).await?;
+                let now = now();
+                // Only the columns that change: SQLite then touches only the
+                // indexes on those columns.
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new("UPDATE tasks SET version = version + 1, updated_at = ");
+                qb.push_bind(now);
+                if o.key_work_id != n.key_work_id {
+                    qb.push(", key_work_id = ").push_bind(n.key_work_id);
                 }
-                if old.fields == *f {
-                    return Ok(old);
+                if o.parent_id != n.parent_id {
+                    qb.push(", parent_id = ").push_bind(n.parent_id);
                 }
-                Self::check_task(&mut *tx, &f, id).await?;
-                let done = sqlx::query(
-                    "UPDATE tasks SET key_work_id = $1, parent_id = $2, code = $3, code_key = $4, title = $5, description = $6, \
-                     lead_unit_id = $7, priority = $8, priority_rank = $9, status = $10, start_date = $11, due_date = $12, \
-                     target_value = $13, target_measure = $14, planned_investment = $15, completed_investment = $16, \
-                     percent_complete = $17, tags = $18, updated_at = $19, version = version + 1 \
-                     WHERE id = $20 AND version = $21",
-                )
-                .bind(f.key_work_id)
-                .bind(f.parent_id)
-                .bind(&f.code)
-                .bind(f.code_key())
-                .bind(&f.title)
-                .bind(&f.description)
-                .bind(f.lead_unit_id)
-                .bind(f.priority.as_str())
-                .bind(i64::from(f.priority.rank()))
-                .bind(f.status.as_str())
-                .bind(f.start_date)
-                .bind(f.due_date)
-                .bind(f.target.as_ref().map(|t| tuijin_domain::number::to_scaled(&t.value)))
-                .bind(f.target.as_ref().map(|t| t.measure.clone()))
-                .bind(scaled(&f.planned_investment))
-                .bind(scaled(&f.completed_investment))
-                .bind(tuijin_domain::number::to_scaled(&f.percent_complete))
-                .bind(serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into()))
-                .bind(Utc::now())
-                .bind(id)
-                .bind(version)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(conflict(&Self::fetch_task(&mut *tx, id).await?));
+                if o.code != n.code {
+                    qb.push(", code = ").push_bind(n.code.clone()).push(", code_key = ").push_bind(n.code_key());
                 }
-                if old.fields.supporting_unit_ids != f.supporting_unit_ids || old.fields.leader_ids != f.leader_ids {
-                    Self::write_task_links(&mut *tx, id, &f).await?;
+                if o.title != n.title {
+                    qb.push(", title = ").push_bind(n.title.clone());
                 }
-                Self::history(&mut *tx, actor, "task", id, Some(id), "update", &diff(Some(&old.fields), Some(&*f))).await?;
-                let task = Self::fetch_task(&mut *tx, id).await?;
+                if o.description != n.description {
+                    qb.push(", description = ").push_bind(n.description.clone());
+                }
+                if o.lead_unit_id != n.lead_unit_id {
+                    qb.push(", lead_unit_id = ").push_bind(n.lead_unit_id);
+                }
+                if o.priority != n.priority {
+                    qb.push(", priority = ").push_bind(n.priority.as_str());
+                    qb.push(", priority_rank = ").push_bind(i64::from(n.priority.rank()));
+                }
+                if o.status != n.status {
+                    qb.push(", status = ").push_bind(n.status.as_str());
+                }
+                if o.start_date != n.start_date {
+                    qb.push(", start_date = ").push_bind(n.start_date);
+                }
+                if o.due_date != n.due_date {
+                    qb.push(", due_date = ").push_bind(n.due_date);
+                }
+                if o.target != n.target {
+                    qb.push(", target_value = ").push_bind(n.target.as_ref().map(|t| tuijin_domain::number::to_scaled(&t.value)));
+                    qb.push(", target_measure = ").push_bind(n.target.as_ref().map(|t| t.measure.clone()));
+                }
+                if o.planned_investment != n.planned_investment {
+                    qb.push(", planned_investment = ").push_bind(scaled(&n.planned_investment));
+                }
+                if o.completed_investment != n.completed_investment {
+                    qb.push(", completed_investment = ").push_bind(scaled(&n.completed_investment));
+                }
+                if o.percent_complete != n.percent_complete {
+                    qb.push(", percent_complete = ").push_bind(tuijin_domain::number::to_scaled(&n.percent_complete));
+                }
+                if o.tags != n.tags {
+                    qb.push(", tags = ").push_bind(serde_json::to_string(&n.tags).unwrap_or_else(|_| "[]".into()));
+                }
+                qb.push(" WHERE id = ").push_bind(old.id).push(" AND version = ").push_bind(old.version);
+                if qb.build().execute(&mut *tx).await?.rows_affected() == 0 {
+                    return Err(conflict(&Self::fetch_task(&mut *tx, old.id).await?));
+                }
+                if o.supporting_unit_ids != n.supporting_unit_ids || o.leader_ids != n.leader_ids {
+                    Self::write_task_links(&mut *tx, old.id, n, true).await?;
+                }
+                Self::history(&mut *tx, actor, "task", old.id, Some(old.id), "update", &diff(Some(o), Some(n))).await?;
                 tx.commit().await?;
-                Ok(task)
+                Ok(Task { fields: f.into_inner(), version: old.version + 1, updated_at: now, ..old.clone() })
             }
 
             async fn delete_task(&self, actor: &Actor, id: Id) -> Result<()> {
@@ -294,8 +339,8 @@ macro_rules! impl_task_store {
             async fn create_milestone(&self, actor: &Actor, task_id: Id, f: Valid<MilestoneFields>) -> Result<Milestone> {
                 self.milestone_create(actor, task_id, f).await
             }
-            async fn update_milestone(&self, actor: &Actor, id: Id, version: i64, f: Valid<MilestoneFields>) -> Result<Milestone> {
-                self.milestone_update(actor, id, version, f).await
+            async fn update_milestone(&self, actor: &Actor, old: &Milestone, f: Valid<MilestoneFields>) -> Result<Milestone> {
+                self.milestone_update(actor, old, f).await
             }
             async fn delete_milestone(&self, actor: &Actor, id: Id) -> Result<()> {
                 self.milestone_delete(actor, id).await
@@ -309,8 +354,8 @@ macro_rules! impl_task_store {
             async fn create_relation(&self, actor: &Actor, f: Valid<RelationFields>) -> Result<Relation> {
                 self.relation_create(actor, f).await
             }
-            async fn update_relation(&self, actor: &Actor, id: Id, version: i64, f: Valid<RelationFields>) -> Result<Relation> {
-                self.relation_update(actor, id, version, f).await
+            async fn update_relation(&self, actor: &Actor, old: &Relation, f: Valid<RelationFields>) -> Result<Relation> {
+                self.relation_update(actor, old, f).await
             }
             async fn delete_relation(&self, actor: &Actor, id: Id) -> Result<()> {
                 self.relation_delete(actor, id).await
