@@ -41,7 +41,7 @@ pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("tuijin listening on http://{addr} ({} database)", store.backend());
     println!("API: http://{addr}/api/v1  (OpenAPI: http://{addr}/api/v1/openapi.json)");
-    http::serve(listener, AppState { store }).await?;
+    http::serve(listener, AppState::new(store)).await?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ mod openapi;
 mod people;
 mod reference;
 mod tasks;
+mod tokens;
 
 pub use error::{ApiError, ErrorBody};
 pub use people::{parse_new_user, NewUserBody};
@@ -27,6 +28,13 @@ use tuijin_domain::Lang;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    tokens: Arc<tokens::TokenCache>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>) -> AppState {
+        AppState { store, tokens: Arc::default() }
+    }
 }
 
 /// The whole application as a router, ready to serve.

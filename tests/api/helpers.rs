@@ -32,7 +32,7 @@ pub async fn spawn_app() -> TestApp {
     let store = connect(&url).await.expect("database opens");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(AppState { store: store.clone() });
+    let app = router(AppState::new(store.clone()));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let admin = account(&store, "admin", Role::Admin, None).await;
     let supervisor = account(&store, "supervisor", Role::Supervisor, None).await;

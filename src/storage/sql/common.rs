@@ -2,7 +2,8 @@
 //! checks and single-row fetches.
 
 macro_rules! impl_common {
-    ($DB:ty) => {
+    // $agg: the string aggregate of the backend and the cast it needs.
+    ($DB:ty, $agg:expr) => {
         impl SqlStore<$DB> {
             /// Appends one history row per changed field, in the caller's transaction.
             #[allow(clippy::too_many_arguments)]
@@ -129,51 +130,28 @@ macro_rules! impl_common {
                     .ok_or(StoreError::NotFound { entity: "relation", id })
             }
 
-            /// Tasks by id with their supporting units and leaders, in the order of `rows`.
-            async fn complete_tasks(
-                conn: &mut <$DB as sqlx::Database>::Connection,
-                rows: Vec<TaskRow>,
-            ) -> Result<Vec<Task>> {
-                if rows.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let ids: Vec<Id> = rows.iter().map(|r| r.id).collect();
-                let supporting = Self::pairs(conn, "SELECT task_id, unit_id FROM task_supporting_units", &ids).await?;
-                let leaders = Self::pairs(conn, "SELECT task_id, person_id FROM task_leaders", &ids).await?;
-                rows.into_iter()
-                    .map(|r| {
-                        let of = |pairs: &[(i64, i64)], id: i64| -> Vec<Id> {
-                            pairs.iter().filter(|p| p.0 == id).map(|p| p.1).collect()
-                        };
-                        let (s, l) = (of(&supporting, r.id), of(&leaders, r.id));
-                        r.into_task(s, l)
-                    })
-                    .collect()
-            }
-
-            /// `(task_id, other_id)` pairs of a link table for the given tasks, in position order.
-            async fn pairs(
-                conn: &mut <$DB as sqlx::Database>::Connection,
-                select: &str,
-                task_ids: &[Id],
-            ) -> Result<Vec<(i64, i64)>> {
-                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(select);
-                qb.push(" WHERE task_id IN (");
-                let mut sep = qb.separated(", ");
-                for id in task_ids {
-                    sep.push_bind(*id);
-                }
-                qb.push(") ORDER BY task_id, position");
-                Ok(qb.build_query_as().fetch_all(&mut *conn).await?)
+            /// `SELECT … FROM tasks` with the supporting units and leaders
+            /// aggregated into each row, so a task is read in one query.
+            fn task_select() -> &'static str {
+                static SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+                    let (agg, cast) = $agg;
+                    format!(
+                        "SELECT {TASK_COLUMNS}, \
+                         (SELECT {agg}(unit_id{cast}, ',' ORDER BY position) FROM task_supporting_units l WHERE l.task_id = tasks.id) AS supporting, \
+                         (SELECT {agg}(person_id{cast}, ',' ORDER BY position) FROM task_leaders l WHERE l.task_id = tasks.id) AS leaders \
+                         FROM tasks"
+                    )
+                });
+                &SELECT
             }
 
             async fn fetch_task(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Task> {
-                let row = sqlx::query_as::<_, TaskRow>(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1"))
+                sqlx::query_as::<_, TaskRow>(&format!("{} WHERE id = $1", Self::task_select()))
                     .bind(id)
                     .fetch_optional(&mut *conn)
                     .await?
-                    .ok_or(StoreError::NotFound { entity: "task", id })?;
-                Ok(Self::complete_tasks(conn, vec![row]).await?.remove(0))
+                    .ok_or(StoreError::NotFound { entity: "task", id })?
+                    .into_task()
             }
         }
     };

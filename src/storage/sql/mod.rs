@@ -94,8 +94,8 @@ fn conflict<T: serde::Serialize>(current: &T) -> StoreError {
     StoreError::Conflict { current: serde_json::to_value(current).unwrap_or_default() }
 }
 
-impl_common!(Sqlite);
-impl_common!(Postgres);
+impl_common!(Sqlite, ("group_concat", ""));
+impl_common!(Postgres, ("string_agg", "::text"));
 impl_reference_store!(Sqlite);
 impl_reference_store!(Postgres);
 impl_task_store!(Sqlite);

@@ -110,7 +110,7 @@ pub(super) const TASK_COLUMNS: &str = "id, key_work_id, parent_id, code, title, 
 
 #[derive(sqlx::FromRow)]
 pub(super) struct TaskRow {
-    pub id: i64,
+    id: i64,
     key_work_id: i64,
     parent_id: Option<i64>,
     code: String,
@@ -130,12 +130,24 @@ pub(super) struct TaskRow {
     version: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// Comma-separated ids, in position order (aggregated by the query).
+    supporting: Option<String>,
+    leaders: Option<String>,
+}
+
+/// "3,1,7" → [3, 1, 7].
+fn id_list(csv: Option<&str>) -> Option<Vec<Id>> {
+    match csv {
+        None | Some("") => Some(Vec::new()),
+        Some(s) => s.split(',').map(|x| x.trim().parse().ok()).collect(),
+    }
 }
 
 impl TaskRow {
-    /// Builds the task with its supporting units and leaders, loaded separately.
-    pub fn into_task(self, supporting_unit_ids: Vec<Id>, leader_ids: Vec<Id>) -> Result<Task, StoreError> {
+    pub fn into_task(self) -> Result<Task, StoreError> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("task {}: {what}", self.id));
+        let supporting_unit_ids = id_list(self.supporting.as_deref()).ok_or_else(|| corrupt("supporting units"))?;
+        let leader_ids = id_list(self.leaders.as_deref()).ok_or_else(|| corrupt("leaders"))?;
         let priority = Priority::parse(&self.priority).ok_or_else(|| corrupt("priority"))?;
         let status = Status::parse(&self.status).ok_or_else(|| corrupt("status"))?;
         let tags: Vec<String> = serde_json::from_str(&self.tags).map_err(|_| corrupt("tags"))?;

@@ -169,13 +169,13 @@ macro_rules! impl_task_store {
                 let mut count: QueryBuilder<$DB> = QueryBuilder::new("SELECT COUNT(*) FROM tasks");
                 Self::push_task_filters(&mut count, q);
                 let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!("SELECT {TASK_COLUMNS} FROM tasks"));
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(Self::task_select());
                 Self::push_task_filters(&mut qb, q);
                 let dir = if q.descending { "DESC" } else { "ASC" };
                 qb.push(format!(" ORDER BY {} {dir} NULLS LAST, id {dir}", q.sort.column()));
                 qb.push(" LIMIT ").push_bind(i64::from(q.per_page)).push(" OFFSET ").push_bind(q.offset());
                 let rows: Vec<TaskRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-                let items = Self::complete_tasks(&mut conn, rows).await?;
+                let items = rows.into_iter().map(TaskRow::into_task).collect::<Result<_>>()?;
                 Ok(Page { items, total, page: q.page, per_page: q.per_page })
             }
 
