@@ -63,6 +63,12 @@ impl FromRequestParts<AppState> for Actor {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        state.store.actor_for_token(&crate::auth::token_hash(token)).await?.ok_or(ApiError::Unauthorized)
+        let hash = crate::auth::token_hash(token);
+        if let Some(actor) = state.tokens.get(&hash) {
+            return Ok(actor);
+        }
+        let actor = state.store.actor_for_token(&hash).await?.ok_or(ApiError::Unauthorized)?;
+        state.tokens.put(hash, actor.clone());
+        Ok(actor)
     }
 }

@@ -19,11 +19,26 @@ macro_rules! impl_common {
                 if changes.is_empty() {
                     return Ok(());
                 }
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(HISTORY_INSERT);
+                Self::push_history_values(&mut qb, actor, entity, entity_id, task_id, action, changes);
+                qb.build().execute(&mut *conn).await?;
+                Ok(())
+            }
+
+            /// Pushes `VALUES (…), (…)`: one history row per change, in the
+            /// column order of [`HISTORY_INSERT`].
+            #[allow(clippy::too_many_arguments)]
+            fn push_history_values(
+                qb: &mut QueryBuilder<'_, $DB>,
+                actor: &Actor,
+                entity: &str,
+                entity_id: Id,
+                task_id: Option<Id>,
+                action: &str,
+                changes: &[FieldChange],
+            ) {
                 let now = now();
                 let user_id = (actor.user_id > 0).then_some(actor.user_id);
-                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
-                    "INSERT INTO history (at, user_id, user_name, entity, entity_id, task_id, action, field, old_value, new_value) ",
-                );
                 qb.push_values(changes, |mut b, c| {
                     b.push_bind(now)
                         .push_bind(user_id)
@@ -36,8 +51,6 @@ macro_rules! impl_common {
                         .push_bind(c.old.clone())
                         .push_bind(c.new.clone());
                 });
-                qb.build().execute(&mut *conn).await?;
-                Ok(())
             }
 
             /// Records in `inv` every id of `ids` that `table` does not hold.

@@ -36,12 +36,15 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         .busy_timeout(Duration::from_secs(10))
         .pragma("cache_size", "-4000")
         .optimize_on_close(true, None);
+    // A local file cannot drop a connection, so the health ping that sqlx
+    // sends on every acquire would only cost a thread round trip.
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .test_before_acquire(false)
+        .max_connections(4)
         .min_connections(1)
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open SQLite database {url}"))?;
     sqlx::migrate!("migrations/sqlite").run(&pool).await.context("cannot apply SQLite migrations")?;
-    Ok(Arc::new(SqlStore { pool, write_lock: Some(Mutex::new(())) }))
+    Ok(Arc::new(SqlStore { pool, write_lock: Some(Arc::new(Mutex::new(()))) }))
 }

@@ -31,6 +31,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use rows::*;
 use sqlx::{Pool, Postgres, QueryBuilder, Sqlite};
+use std::sync::Arc;
 use tokio::sync::{Mutex, MutexGuard};
 use tuijin_domain::access::Actor;
 use tuijin_domain::error::{Invalid, Problem};
@@ -52,7 +53,7 @@ pub struct SqlStore<DB: sqlx::Database> {
     /// SQLite allows one writer at a time; taking this lock before a write
     /// transaction queues writers in the process instead of failing them
     /// with SQLITE_BUSY. PostgreSQL does not need it.
-    write_lock: Option<Mutex<()>>,
+    write_lock: Option<Arc<Mutex<()>>>,
 }
 
 impl<DB: sqlx::Database> SqlStore<DB> {
@@ -83,6 +84,10 @@ fn delete_error(e: sqlx::Error) -> StoreError {
     }
 }
 
+const HISTORY_COLUMNS: &str = "at, user_id, user_name, entity, entity_id, task_id, action, field, old_value, new_value";
+const HISTORY_INSERT: &str =
+    "INSERT INTO history (at, user_id, user_name, entity, entity_id, task_id, action, field, old_value, new_value) ";
+
 /// Now, to the microsecond: PostgreSQL keeps no more, and a value returned
 /// from a write must equal the one read back later.
 fn now() -> DateTime<Utc> {
@@ -98,8 +103,8 @@ impl_common!(Sqlite, ("group_concat", ""));
 impl_common!(Postgres, ("string_agg", "::text"));
 impl_reference_store!(Sqlite);
 impl_reference_store!(Postgres);
-impl_task_store!(Sqlite);
-impl_task_store!(Postgres);
+impl_task_store!(Sqlite, false);
+impl_task_store!(Postgres, true);
 impl_item_methods!(Sqlite);
 impl_item_methods!(Postgres);
 impl_account_store!(Sqlite, "sqlite");

@@ -1,7 +1,10 @@
 //! Tasks: the list query, reads, and writes with their history.
 
 macro_rules! impl_task_store {
-    ($DB:ty) => {
+    // $cte: whether the backend runs data-modifying CTEs (PostgreSQL);
+    // without them (SQLite) the history insert follows the update as a
+    // second statement of the same query.
+    ($DB:ty, $cte:literal) => {
         impl SqlStore<$DB> {
             fn push_task_filters(qb: &mut QueryBuilder<'_, $DB>, q: &TaskQuery) {
                 qb.push(" WHERE 1 = 1");
@@ -48,6 +51,108 @@ macro_rules! impl_task_store {
                     qb.push(" AND (LOWER(code) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
                     qb.push(" OR LOWER(title) LIKE ").push_bind(pattern).push(" ESCAPE '\\')");
                 }
+            }
+
+            /// `UPDATE tasks SET …` of only the columns that change (so
+            /// SQLite touches only their indexes), guarded by the version.
+            fn push_task_update(qb: &mut QueryBuilder<'_, $DB>, o: &TaskFields, n: &TaskFields, old: &Task, now: DateTime<Utc>) {
+                qb.push("UPDATE tasks SET version = version + 1, updated_at = ");
+                qb.push_bind(now);
+                if o.key_work_id != n.key_work_id {
+                    qb.push(", key_work_id = ").push_bind(n.key_work_id);
+                }
+                if o.parent_id != n.parent_id {
+                    qb.push(", parent_id = ").push_bind(n.parent_id);
+                }
+                if o.code != n.code {
+                    qb.push(", code = ").push_bind(n.code.clone()).push(", code_key = ").push_bind(n.code_key());
+                }
+                if o.title != n.title {
+                    qb.push(", title = ").push_bind(n.title.clone());
+                }
+                if o.description != n.description {
+                    qb.push(", description = ").push_bind(n.description.clone());
+                }
+                if o.lead_unit_id != n.lead_unit_id {
+                    qb.push(", lead_unit_id = ").push_bind(n.lead_unit_id);
+                }
+                if o.priority != n.priority {
+                    qb.push(", priority = ").push_bind(n.priority.as_str());
+                    qb.push(", priority_rank = ").push_bind(i64::from(n.priority.rank()));
+                }
+                if o.status != n.status {
+                    qb.push(", status = ").push_bind(n.status.as_str());
+                }
+                if o.start_date != n.start_date {
+                    qb.push(", start_date = ").push_bind(n.start_date);
+                }
+                if o.due_date != n.due_date {
+                    qb.push(", due_date = ").push_bind(n.due_date);
+                }
+                if o.target != n.target {
+                    qb.push(", target_value = ").push_bind(n.target.as_ref().map(|t| tuijin_domain::number::to_scaled(&t.value)));
+                    qb.push(", target_measure = ").push_bind(n.target.as_ref().map(|t| t.measure.clone()));
+                }
+                if o.planned_investment != n.planned_investment {
+                    qb.push(", planned_investment = ").push_bind(scaled(&n.planned_investment));
+                }
+                if o.completed_investment != n.completed_investment {
+                    qb.push(", completed_investment = ").push_bind(scaled(&n.completed_investment));
+                }
+                if o.percent_complete != n.percent_complete {
+                    qb.push(", percent_complete = ").push_bind(tuijin_domain::number::to_scaled(&n.percent_complete));
+                }
+                if o.tags != n.tags {
+                    qb.push(", tags = ").push_bind(serde_json::to_string(&n.tags).unwrap_or_else(|_| "[]".into()));
+                }
+                qb.push(" WHERE id = ").push_bind(old.id).push(" AND version = ").push_bind(old.version);
+            }
+
+            /// SQLite: `BEGIN; UPDATE …; INSERT INTO history … WHERE changes() = 1; COMMIT` as one
+            /// query. It runs in its own task so that a cancelled request
+            /// cannot stop it between BEGIN and COMMIT; a connection whose
+            /// query failed is closed rather than reused, since it may still
+            /// be inside the transaction. Returns whether the version matched.
+            // sqlx 0.8 marks several statements in one prepared query as
+            // deprecated (SQLite is the only driver that runs them); we use it
+            // here on purpose for the measured gain, pinned to sqlx 0.8. On an
+            // sqlx upgrade, replace this by the transactional path above.
+            #[allow(deprecated)]
+            async fn update_task_one_trip(
+                &self,
+                actor: &Actor,
+                old: &Task,
+                n: TaskFields,
+                changes: &[FieldChange],
+                now: DateTime<Utc>,
+            ) -> Result<bool> {
+                let mut qb: QueryBuilder<'static, $DB> = QueryBuilder::new("BEGIN IMMEDIATE; ");
+                Self::push_task_update(&mut qb, &old.fields, &n, old, now);
+                qb.push(format!("; INSERT INTO history ({HISTORY_COLUMNS}) SELECT * FROM ("));
+                Self::push_history_values(&mut qb, actor, "task", old.id, Some(old.id), "update", changes);
+                qb.push(") WHERE changes() = 1; COMMIT");
+                let (pool, lock, o, id) = (self.pool.clone(), self.write_lock.clone(), old.fields.clone(), old.id);
+                let job = tokio::spawn(async move {
+                    let _w = match &lock {
+                        Some(l) => Some(l.clone().lock_owned().await),
+                        None => None,
+                    };
+                    let mut conn = pool.acquire().await?;
+                    Self::check_task(&mut *conn, &n, Some(&o), id).await?;
+                    // One result per statement, in order; only the UPDATE's
+                    // count says whether the version matched (SQLite reports
+                    // stale counts for BEGIN and COMMIT).
+                    let results: std::result::Result<Vec<_>, _> =
+                        futures_util::TryStreamExt::try_collect(qb.build().fetch_many(&mut *conn)).await;
+                    match results {
+                        Ok(results) => Ok(matches!(results.get(1), Some(sqlx::Either::Left(r)) if r.rows_affected() == 1)),
+                        Err(e) => {
+                            conn.close_on_drop();
+                            Err(StoreError::from(e))
+                        }
+                    }
+                });
+                job.await.map_err(|e| StoreError::Corrupt(format!("task update aborted: {e}")))?
             }
 
             /// Checks what only the database can tell: references, code
@@ -223,73 +328,46 @@ macro_rules! impl_task_store {
 
             async fn update_task(&self, actor: &Actor, old: &Task, f: Valid<TaskFields>) -> Result<Task> {
                 let (o, n) = (&old.fields, &*f);
-                if o == n {
+                let changes = diff(Some(o), Some(n));
+                if changes.is_empty() {
                     return Ok(old.clone());
                 }
-                let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
-                Self::check_task(&mut *tx, n, Some(o), old.id).await?;
                 let now = now();
-                // Only the columns that change: SQLite then touches only the
-                // indexes on those columns.
-                let mut qb: QueryBuilder<$DB> = QueryBuilder::new("UPDATE tasks SET version = version + 1, updated_at = ");
-                qb.push_bind(now);
-                if o.key_work_id != n.key_work_id {
-                    qb.push(", key_work_id = ").push_bind(n.key_work_id);
+                let links_changed = o.supporting_unit_ids != n.supporting_unit_ids || o.leader_ids != n.leader_ids;
+                // Each statement is a round trip to SQLite's worker thread,
+                // and they queue behind the write lock; so the common update
+                // (links unchanged) is one trip — measured 2,800 → 3,500+/s.
+                let written = if !$cte && !links_changed {
+                    self.update_task_one_trip(actor, old, n.clone(), &changes, now).await?
+                } else {
+                    let _w = self.write_guard().await;
+                    let mut tx = self.pool.begin().await?;
+                    Self::check_task(&mut *tx, n, Some(o), old.id).await?;
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(if $cte { "WITH u AS (" } else { "" });
+                    Self::push_task_update(&mut qb, o, n, old, now);
+                    if $cte {
+                        qb.push(format!(" RETURNING id) INSERT INTO history ({HISTORY_COLUMNS}) SELECT * FROM ("));
+                    } else {
+                        qb.push("; ").push(HISTORY_INSERT);
+                    }
+                    Self::push_history_values(&mut qb, actor, "task", old.id, Some(old.id), "update", &changes);
+                    if $cte {
+                        qb.push(format!(") AS v({HISTORY_COLUMNS}) WHERE EXISTS (SELECT 1 FROM u)"));
+                    }
+                    // SQLite counts the updated row and the history rows; the CTE only the history rows.
+                    let rows = qb.build().execute(&mut *tx).await?.rows_affected();
+                    let ok = rows == changes.len() as u64 + if $cte { 0 } else { 1 };
+                    if ok {
+                        if links_changed {
+                            Self::write_task_links(&mut *tx, old.id, n, true).await?;
+                        }
+                        tx.commit().await?;
+                    }
+                    ok
+                };
+                if !written {
+                    return Err(conflict(&self.get_task(old.id).await?));
                 }
-                if o.parent_id != n.parent_id {
-                    qb.push(", parent_id = ").push_bind(n.parent_id);
-                }
-                if o.code != n.code {
-                    qb.push(", code = ").push_bind(n.code.clone()).push(", code_key = ").push_bind(n.code_key());
-                }
-                if o.title != n.title {
-                    qb.push(", title = ").push_bind(n.title.clone());
-                }
-                if o.description != n.description {
-                    qb.push(", description = ").push_bind(n.description.clone());
-                }
-                if o.lead_unit_id != n.lead_unit_id {
-                    qb.push(", lead_unit_id = ").push_bind(n.lead_unit_id);
-                }
-                if o.priority != n.priority {
-                    qb.push(", priority = ").push_bind(n.priority.as_str());
-                    qb.push(", priority_rank = ").push_bind(i64::from(n.priority.rank()));
-                }
-                if o.status != n.status {
-                    qb.push(", status = ").push_bind(n.status.as_str());
-                }
-                if o.start_date != n.start_date {
-                    qb.push(", start_date = ").push_bind(n.start_date);
-                }
-                if o.due_date != n.due_date {
-                    qb.push(", due_date = ").push_bind(n.due_date);
-                }
-                if o.target != n.target {
-                    qb.push(", target_value = ").push_bind(n.target.as_ref().map(|t| tuijin_domain::number::to_scaled(&t.value)));
-                    qb.push(", target_measure = ").push_bind(n.target.as_ref().map(|t| t.measure.clone()));
-                }
-                if o.planned_investment != n.planned_investment {
-                    qb.push(", planned_investment = ").push_bind(scaled(&n.planned_investment));
-                }
-                if o.completed_investment != n.completed_investment {
-                    qb.push(", completed_investment = ").push_bind(scaled(&n.completed_investment));
-                }
-                if o.percent_complete != n.percent_complete {
-                    qb.push(", percent_complete = ").push_bind(tuijin_domain::number::to_scaled(&n.percent_complete));
-                }
-                if o.tags != n.tags {
-                    qb.push(", tags = ").push_bind(serde_json::to_string(&n.tags).unwrap_or_else(|_| "[]".into()));
-                }
-                qb.push(" WHERE id = ").push_bind(old.id).push(" AND version = ").push_bind(old.version);
-                if qb.build().execute(&mut *tx).await?.rows_affected() == 0 {
-                    return Err(conflict(&Self::fetch_task(&mut *tx, old.id).await?));
-                }
-                if o.supporting_unit_ids != n.supporting_unit_ids || o.leader_ids != n.leader_ids {
-                    Self::write_task_links(&mut *tx, old.id, n, true).await?;
-                }
-                Self::history(&mut *tx, actor, "task", old.id, Some(old.id), "update", &diff(Some(o), Some(n))).await?;
-                tx.commit().await?;
                 Ok(Task { fields: f.into_inner(), version: old.version + 1, updated_at: now, ..old.clone() })
             }
 
