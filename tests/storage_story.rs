@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::Arc;
-use tuijin::storage::{connect, system_actor, NewUser, Store, StoreError, TaskQuery, TaskSort};
+use tuijin::storage::{connect, system_actor, NewUser, Store, StoreError, Task, TaskQuery, TaskSort};
 use tuijin_domain::access::Role;
 use tuijin_domain::key_work::KeyWorkFields;
 use tuijin_domain::milestone::MilestoneFields;
@@ -173,6 +173,15 @@ async fn story(store: Arc<dyn Store>) {
     assert!(t10b.fields.supporting_unit_ids.is_empty());
     assert_eq!(store.get_task(t10.id).await.unwrap(), t10b, "what a write returns is what a read gives");
     assert_eq!(store.get_task(t1.id).await.unwrap(), t1);
+    // A stale write of an unchanged-links update (the fast path) is refused and leaves no trace.
+    let mut p = t1.fields.clone();
+    p.percent_complete = d("50");
+    let t1 = store.update_task(&actor, &t1, p.clone().validate().unwrap()).await.unwrap();
+    let stale = Task { version: 1, ..t1.clone() };
+    p.percent_complete = d("60");
+    assert_eq!(code_of(store.update_task(&actor, &stale, p.validate().unwrap()).await.unwrap_err()), "conflict");
+    assert_eq!(store.get_task(t1.id).await.unwrap(), t1);
+    assert!(!store.task_history(t1.id).await.unwrap().iter().any(|e| e.new_value.as_deref() == Some("60")));
     assert_eq!(
         code_of(store.update_task(&actor, &t10, changed.validate().unwrap()).await.unwrap_err()),
         "conflict"

@@ -215,3 +215,20 @@ async fn unknown_rows_are_404_with_a_message() {
     assert_eq!(err["message"], "找不到该任务");
     assert_eq!(app.get("/tasks/4242/history", &app.admin).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn of_concurrent_edits_from_the_same_version_exactly_one_wins() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    let path = format!("/tasks/{}", s.task);
+    let attempts = (0..8).map(|i| {
+        let req = app.request(reqwest::Method::PATCH, &path, &app.supervisor);
+        async move { req.json(&json!({"version": 1, "percent_complete": format!("{}", 30 + i)})).send().await.unwrap().status() }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(), 7, "{statuses:?}");
+    let (_, h) = body(app.get(&format!("{path}/history"), &app.admin).await).await;
+    let updates = h.as_array().unwrap().iter().filter(|e| e["action"] == "update").count();
+    assert_eq!(updates, 1, "only the winning edit is in the history");
+}
