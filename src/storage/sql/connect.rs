@@ -34,7 +34,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
-        .pragma("cache_size", "-4000")
+        .pragma("cache_size", "-8000")
         .optimize_on_close(true, None);
     // A local file cannot drop a connection, so the health ping that sqlx
     // sends on every acquire would only cost a thread round trip.
