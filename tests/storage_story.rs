@@ -182,10 +182,7 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(code_of(store.update_task(&actor, &stale, p.validate().unwrap()).await.unwrap_err()), "conflict");
     assert_eq!(store.get_task(t1.id).await.unwrap(), t1);
     assert!(!store.task_history(t1.id).await.unwrap().iter().any(|e| e.new_value.as_deref() == Some("60")));
-    assert_eq!(
-        code_of(store.update_task(&actor, &t10, changed.validate().unwrap()).await.unwrap_err()),
-        "conflict"
-    );
+    assert_eq!(code_of(store.update_task(&actor, &t10, changed.validate().unwrap()).await.unwrap_err()), "conflict");
 
     // Milestones.
     let ms = |title: &str, planned: &str| MilestoneFields {
@@ -209,14 +206,11 @@ async fn story(store: Arc<dyn Store>) {
     let m2 = store.update_milestone(&actor, &m, done.clone().validate().unwrap()).await.unwrap();
     assert_eq!((m2.fields.actual_value, m2.version), (Some(d("7.5")), 2));
     assert_eq!(store.get_milestone(m.id).await.unwrap(), m2);
-    assert_eq!(
-        code_of(store.update_milestone(&actor, &m, done.validate().unwrap()).await.unwrap_err()),
-        "conflict"
-    );
+    assert_eq!(code_of(store.update_milestone(&actor, &m, done.validate().unwrap()).await.unwrap_err()), "conflict");
     let list = store.list_milestones(t1.id).await.unwrap();
     assert_eq!(list.iter().map(|m| m.fields.title.as_str()).collect::<Vec<_>>(), vec!["完成方案", "完成7条"]);
     store.delete_milestone(&actor, list[0].id).await.unwrap();
-    assert_eq!(store.get_milestone(m.id).await.unwrap().fields.done, true);
+    assert!(store.get_milestone(m.id).await.unwrap().fields.done);
 
     // Relations.
     let rel =

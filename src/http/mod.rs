@@ -19,10 +19,11 @@ use crate::storage::Store;
 use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 use tuijin_domain::Lang;
 
 #[derive(Clone)]
@@ -51,7 +52,10 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/healthz", get(healthz))
+        .fallback(|| async { ApiError::NotFound { entity: "route" } })
         .layer(middleware::from_fn(localize))
+        // A bug that panics answers 500 like any internal error, not a dropped connection.
+        .layer(CatchPanicLayer::custom(|_| ApiError::Internal.into_response()))
         .with_state(state)
 }
 

@@ -28,7 +28,21 @@ macro_rules! stored {
             pub created_at: DateTime<Utc>,
             pub updated_at: DateTime<Utc>,
         }
+
+        impl HasFields for $name {
+            type Fields = $fields;
+            fn fields(&self) -> &$fields {
+                &self.fields
+            }
+        }
     };
+}
+
+/// A stored entity's domain fields, for code that serves every entity
+/// (history snapshots of deleted rows).
+pub trait HasFields {
+    type Fields: Serialize;
+    fn fields(&self) -> &Self::Fields;
 }
 
 stored!(/// 单位

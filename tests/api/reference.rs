@@ -17,6 +17,14 @@ async fn health_needs_no_login_but_the_api_does() {
 }
 
 #[tokio::test]
+async fn unknown_routes_answer_json_404() {
+    let app = spawn_app().await;
+    let (status, err) = body(app.get("/no-such-thing", &app.admin).await).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    assert_eq!(err["message"], "找不到该接口");
+}
+
+#[tokio::test]
 async fn the_openapi_document_describes_every_route() {
     let app = spawn_app().await;
     let res = app.client.get(format!("{}/api/v1/openapi.json", app.addr)).send().await.unwrap();

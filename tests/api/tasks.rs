@@ -223,7 +223,9 @@ async fn of_concurrent_edits_from_the_same_version_exactly_one_wins() {
     let path = format!("/tasks/{}", s.task);
     let attempts = (0..8).map(|i| {
         let req = app.request(reqwest::Method::PATCH, &path, &app.supervisor);
-        async move { req.json(&json!({"version": 1, "percent_complete": format!("{}", 30 + i)})).send().await.unwrap().status() }
+        async move {
+            req.json(&json!({"version": 1, "percent_complete": format!("{}", 30 + i)})).send().await.unwrap().status()
+        }
     });
     let statuses = futures_util::future::join_all(attempts).await;
     assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");

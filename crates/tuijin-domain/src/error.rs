@@ -218,6 +218,10 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "password" => lang.pick("密码", "password"),
         "version" => lang.pick("版本号", "version"),
         "sort_order" => lang.pick("排序", "sort order"),
+        "route" => lang.pick("接口", "endpoint"),
+        "milestone" => lang.pick("时间节点", "milestone"),
+        "relation" => lang.pick("前后序关系", "relation"),
+        "user" => lang.pick("用户", "user"),
         other => return format!("{prefix}{other}"),
     };
     format!("{prefix}{label}")

@@ -98,49 +98,63 @@ macro_rules! impl_common {
                 Ok(())
             }
 
-            async fn fetch_unit(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Unit> {
-                sqlx::query_as::<_, UnitRow>("SELECT * FROM units WHERE id = $1")
+            /// One row of `table` by id, as its model.
+            async fn fetch_row<R, M>(
+                conn: &mut <$DB as sqlx::Database>::Connection,
+                table: &str,
+                entity: &'static str,
+                id: Id,
+            ) -> Result<M>
+            where
+                R: for<'r> sqlx::FromRow<'r, <$DB as sqlx::Database>::Row> + Send + Unpin,
+                M: From<R>,
+            {
+                sqlx::query_as::<_, R>(&format!("SELECT * FROM {table} WHERE id = $1"))
                     .bind(id)
                     .fetch_optional(&mut *conn)
                     .await?
-                    .map(Unit::from)
-                    .ok_or(StoreError::NotFound { entity: "unit", id })
+                    .map(M::from)
+                    .ok_or(StoreError::NotFound { entity, id })
+            }
+
+            /// Deletes a unit, person or key work, keeping its last state in
+            /// the history; a row still referenced is refused.
+            async fn delete_row<R, M>(&self, actor: &Actor, table: &str, entity: &'static str, id: Id) -> Result<()>
+            where
+                R: for<'r> sqlx::FromRow<'r, <$DB as sqlx::Database>::Row> + Send + Unpin,
+                M: From<R> + HasFields,
+            {
+                let _w = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let old: M = Self::fetch_row::<R, M>(&mut *tx, table, entity, id).await?;
+                sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(delete_error)?;
+                Self::history(&mut *tx, actor, entity, id, None, "delete", &diff(Some(old.fields()), None)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn fetch_unit(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Unit> {
+                Self::fetch_row::<UnitRow, Unit>(conn, "units", "unit", id).await
             }
 
             async fn fetch_person(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Person> {
-                sqlx::query_as::<_, PersonRow>("SELECT * FROM people WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .map(Person::from)
-                    .ok_or(StoreError::NotFound { entity: "person", id })
+                Self::fetch_row::<PersonRow, Person>(conn, "people", "person", id).await
             }
 
             async fn fetch_key_work(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<KeyWork> {
-                sqlx::query_as::<_, KeyWorkRow>("SELECT * FROM key_works WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .map(KeyWork::from)
-                    .ok_or(StoreError::NotFound { entity: "key_work", id })
+                Self::fetch_row::<KeyWorkRow, KeyWork>(conn, "key_works", "key_work", id).await
             }
 
             async fn fetch_milestone(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Milestone> {
-                sqlx::query_as::<_, MilestoneRow>("SELECT * FROM milestones WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .map(Milestone::from)
-                    .ok_or(StoreError::NotFound { entity: "milestone", id })
+                Self::fetch_row::<MilestoneRow, Milestone>(conn, "milestones", "milestone", id).await
             }
 
             async fn fetch_relation(conn: &mut <$DB as sqlx::Database>::Connection, id: Id) -> Result<Relation> {
-                sqlx::query_as::<_, RelationRow>("SELECT * FROM task_relations WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .map(Relation::from)
-                    .ok_or(StoreError::NotFound { entity: "relation", id })
+                Self::fetch_row::<RelationRow, Relation>(conn, "task_relations", "relation", id).await
             }
 
             /// `SELECT … FROM tasks` with the supporting units and leaders

@@ -23,6 +23,7 @@ mod rows;
 
 pub use connect::connect;
 
+use super::models::HasFields;
 use super::{
     AccountStore, AdminStore, HistoryEntry, KeyWork, LedgerStore, Milestone, NewUser, Page, Person, ReferenceStore,
     Relation, StoreError, Task, TaskQuery, Unit, User,

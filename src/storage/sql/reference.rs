@@ -68,13 +68,7 @@ macro_rules! impl_reference_store {
             }
 
             async fn delete_unit(&self, actor: &Actor, id: Id) -> Result<()> {
-                let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
-                let old = Self::fetch_unit(&mut *tx, id).await?;
-                sqlx::query("DELETE FROM units WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(delete_error)?;
-                Self::history(&mut *tx, actor, "unit", id, None, "delete", &diff(Some(&old.fields), None)).await?;
-                tx.commit().await?;
-                Ok(())
+                self.delete_row::<UnitRow, Unit>(actor, "units", "unit", id).await
             }
 
             async fn list_people(&self) -> Result<Vec<Person>> {
@@ -143,13 +137,7 @@ macro_rules! impl_reference_store {
             }
 
             async fn delete_person(&self, actor: &Actor, id: Id) -> Result<()> {
-                let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
-                let old = Self::fetch_person(&mut *tx, id).await?;
-                sqlx::query("DELETE FROM people WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(delete_error)?;
-                Self::history(&mut *tx, actor, "person", id, None, "delete", &diff(Some(&old.fields), None)).await?;
-                tx.commit().await?;
-                Ok(())
+                self.delete_row::<PersonRow, Person>(actor, "people", "person", id).await
             }
 
             async fn list_key_works(&self) -> Result<Vec<KeyWork>> {
@@ -218,13 +206,7 @@ macro_rules! impl_reference_store {
             }
 
             async fn delete_key_work(&self, actor: &Actor, id: Id) -> Result<()> {
-                let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
-                let old = Self::fetch_key_work(&mut *tx, id).await?;
-                sqlx::query("DELETE FROM key_works WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(delete_error)?;
-                Self::history(&mut *tx, actor, "key_work", id, None, "delete", &diff(Some(&old.fields), None)).await?;
-                tx.commit().await?;
-                Ok(())
+                self.delete_row::<KeyWorkRow, KeyWork>(actor, "key_works", "key_work", id).await
             }
         }
 
