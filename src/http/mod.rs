@@ -13,7 +13,7 @@ mod tokens;
 
 pub use error::{ApiError, ErrorBody};
 pub use people::{parse_new_user, NewUserBody};
-pub use tasks::today;
+pub use tasks::{today, TaskListParams};
 
 use crate::storage::Store;
 use axum::extract::Request;
@@ -30,11 +30,12 @@ use tuijin_domain::Lang;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     tokens: Arc<tokens::TokenCache>,
+    pub(crate) throttle: Arc<crate::web::LoginThrottle>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>) -> AppState {
-        AppState { store, tokens: Arc::default() }
+        AppState { store, tokens: Arc::default(), throttle: Arc::default() }
     }
 }
 
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/healthz", get(healthz))
+        .merge(crate::web::routes())
         .fallback(|| async { ApiError::NotFound { entity: "route" } })
         .layer(middleware::from_fn(localize))
         // A bug that panics answers 500 like any internal error, not a dropped connection.
@@ -81,7 +83,8 @@ async fn localize(req: Request, next: Next) -> Response {
 
 /// Serves until ctrl-c or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
 }
 
 async fn shutdown() {

@@ -21,31 +21,31 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct TaskListParams {
     /// Key work id.
-    key_work: Option<Id>,
+    pub key_work: Option<Id>,
     /// Parent task id (its sub-tasks).
-    parent: Option<Id>,
+    pub parent: Option<Id>,
     /// Lead unit id.
-    lead_unit: Option<Id>,
+    pub lead_unit: Option<Id>,
     /// Responsible leader (person id).
-    leader: Option<Id>,
+    pub leader: Option<Id>,
     /// Statuses, e.g. `in_progress,not_started`.
-    status: Option<String>,
+    pub status: Option<String>,
     /// Priorities, e.g. `urgent_important,important`.
-    priority: Option<String>,
+    pub priority: Option<String>,
     /// Due on or after this date.
-    due_from: Option<NaiveDate>,
+    pub due_from: Option<NaiveDate>,
     /// Due on or before this date.
-    due_to: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
     /// Only open tasks past their due date.
-    overdue: Option<bool>,
+    pub overdue: Option<bool>,
     /// Free text in code or title.
-    q: Option<String>,
+    pub q: Option<String>,
     /// ledger, due_date, priority, code, title, percent_complete or updated_at; prefix `-` for descending.
-    sort: Option<String>,
+    pub sort: Option<String>,
     /// From 1.
-    page: Option<u32>,
+    pub page: Option<u32>,
     /// 1 to 500, default 50.
-    per_page: Option<u32>,
+    pub per_page: Option<u32>,
 }
 
 fn bad(field: &str, detail: impl Into<String>) -> ApiError {

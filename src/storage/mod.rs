@@ -15,6 +15,7 @@ pub use models::*;
 pub use query::{Page, TaskQuery, TaskSort};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use tuijin_domain::access::{Actor, Role};
 use tuijin_domain::key_work::KeyWorkFields;
@@ -74,6 +75,8 @@ pub trait LedgerStore: Send + Sync {
     async fn task_history(&self, task_id: Id) -> Result<Vec<HistoryEntry>>;
 
     async fn list_milestones(&self, task_id: Id) -> Result<Vec<Milestone>>;
+    /// The milestones of several tasks (a page of the ledger), by task then date.
+    async fn milestones_of_tasks(&self, task_ids: &[Id]) -> Result<Vec<Milestone>>;
     async fn get_milestone(&self, id: Id) -> Result<Milestone>;
     async fn create_milestone(&self, actor: &Actor, task_id: Id, f: Valid<MilestoneFields>) -> Result<Milestone>;
     async fn update_milestone(&self, actor: &Actor, old: &Milestone, f: Valid<MilestoneFields>) -> Result<Milestone>;
@@ -97,6 +100,13 @@ pub trait AccountStore: Send + Sync {
     /// Stores the hash of a new token; the token itself is never stored.
     async fn create_token(&self, user_id: Id, token_hash: &str, name: &str) -> Result<()>;
     async fn actor_for_token(&self, token_hash: &str) -> Result<Option<Actor>>;
+    /// Records a browser session (its token's hash and its CSRF token).
+    async fn create_session(&self, user_id: Id, token_hash: &str, csrf: &str, expires_at: DateTime<Utc>) -> Result<()>;
+    /// The live session with this token hash, with its account.
+    async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// The language an account reads the interface in ("zh-CN" or "en").
+    async fn set_language(&self, user_id: Id, language: &str) -> Result<()>;
 }
 
 /// Whole-database operations.

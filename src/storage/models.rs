@@ -98,3 +98,10 @@ pub struct NewUser {
     pub unit_id: Option<Id>,
     pub password_hash: Option<String>,
 }
+
+/// A signed-in browser session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+}

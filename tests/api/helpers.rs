@@ -33,7 +33,9 @@ pub async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = format!("http://{}", listener.local_addr().unwrap());
     let app = router(AppState::new(store.clone()));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
+    });
     let admin = account(&store, "admin", Role::Admin, None).await;
     let supervisor = account(&store, "supervisor", Role::Supervisor, None).await;
     let leader = account(&store, "leader", Role::Leader, None).await;

@@ -8,3 +8,4 @@ mod ledger;
 mod permissions;
 mod reference;
 mod tasks;
+mod web;

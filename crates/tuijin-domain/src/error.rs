@@ -210,6 +210,7 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "planned_value" => lang.pick("计划值", "planned value"),
         "actual_date" => lang.pick("实际完成日期", "actual date"),
         "actual_value" => lang.pick("实际值", "actual value"),
+        "done" => lang.pick("是否完成", "done"),
         "predecessor_id" => lang.pick("前序任务", "preceding task"),
         "successor_id" => lang.pick("后续任务", "following task"),
         "lag_days" => lang.pick("间隔天数", "lag in days"),

@@ -69,6 +69,35 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
+            async fn create_session(&self, user_id: Id, token_hash: &str, csrf: &str, expires_at: DateTime<Utc>) -> Result<()> {
+                let _w = self.write_guard().await;
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(csrf)
+                    .bind(now())
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+                self.session_impl(token_hash, now).await
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<()> {
+                let _w = self.write_guard().await;
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn set_language(&self, user_id: Id, language: &str) -> Result<()> {
+                let _w = self.write_guard().await;
+                sqlx::query("UPDATE users SET language = $1 WHERE id = $2").bind(language).bind(user_id).execute(&self.pool).await?;
+                Ok(())
+            }
+
             async fn actor_for_token(&self, token_hash: &str) -> Result<Option<Actor>> {
                 let row: Option<UserRow> = sqlx::query_as(
                     "SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND NOT u.disabled",
@@ -83,6 +112,25 @@ macro_rules! impl_account_store {
                     role: u.role,
                     unit_id: u.unit_id,
                 }))
+            }
+        }
+
+        impl SqlStore<$DB> {
+            async fn session_impl(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+                let row: Option<UserRow> = sqlx::query_as(
+                    "SELECT u.* FROM users u JOIN sessions s ON s.user_id = u.id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let csrf: String = sqlx::query_scalar("SELECT csrf FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(Some(Session { user: User::try_from(row)?, csrf }))
             }
         }
 

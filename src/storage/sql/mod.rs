@@ -26,7 +26,7 @@ pub use connect::connect;
 use super::models::HasFields;
 use super::{
     AccountStore, AdminStore, HistoryEntry, KeyWork, LedgerStore, Milestone, NewUser, Page, Person, ReferenceStore,
-    Relation, StoreError, Task, TaskQuery, Unit, User,
+    Relation, Session, StoreError, Task, TaskQuery, Unit, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};

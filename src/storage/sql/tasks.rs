@@ -401,6 +401,19 @@ macro_rules! impl_task_store {
             async fn list_milestones(&self, task_id: Id) -> Result<Vec<Milestone>> {
                 self.milestones_of(task_id).await
             }
+            async fn milestones_of_tasks(&self, task_ids: &[Id]) -> Result<Vec<Milestone>> {
+                if task_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new("SELECT * FROM milestones WHERE task_id IN (");
+                let mut sep = qb.separated(", ");
+                for id in task_ids {
+                    sep.push_bind(*id);
+                }
+                qb.push(") ORDER BY task_id, planned_date, id");
+                let rows: Vec<MilestoneRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(Milestone::from).collect())
+            }
             async fn get_milestone(&self, id: Id) -> Result<Milestone> {
                 Self::fetch_milestone(&mut *self.pool.acquire().await?, id).await
             }

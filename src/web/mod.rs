@@ -1,0 +1,63 @@
+//! The web interface: server-rendered pages (askama escapes by default),
+//! every asset embedded, forms that work without JavaScript and carry a
+//! CSRF token.
+
+mod format;
+mod history;
+mod i18n;
+mod ledger;
+mod login;
+mod names;
+mod session;
+mod task_page;
+mod throttle;
+
+pub use throttle::LoginThrottle;
+
+use crate::http::AppState;
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/ledger") }))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/language", post(login::language))
+        .route("/ledger", get(ledger::page))
+        .route("/tasks/{id}", get(task_page::page))
+        .route("/static/app.css", get(css))
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/app.css"),
+    )
+}
+
+/// What the page frame shows of the signed-in user.
+pub struct UserChrome {
+    pub name: String,
+    pub csrf: String,
+}
+
+impl From<&session::WebUser> for UserChrome {
+    fn from(u: &session::WebUser) -> Self {
+        UserChrome { name: u.actor.display_name.clone(), csrf: u.csrf.clone() }
+    }
+}
+
+/// Renders a page; a template error is logged and shown as a plain 500.
+pub fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
