@@ -12,8 +12,12 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
     }
 }
 
-/// A month and day only, for dense tables: 6月30日 / 30 Jun.
-pub fn short_date(d: NaiveDate, lang: Lang) -> String {
+/// For dense tables: month and day when the date falls in the current
+/// year (6月30日 / 30 Jun), the full date otherwise.
+pub fn short_date(d: NaiveDate, today: NaiveDate, lang: Lang) -> String {
+    if d.year() != today.year() {
+        return date(d, lang);
+    }
     match lang {
         Lang::Zh => format!("{}月{}日", d.month(), d.day()),
         Lang::En => d.format("%-d %b").to_string(),
@@ -63,7 +67,11 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2021, 2, 22).unwrap();
         assert_eq!(date(day, Lang::Zh), "2021年2月22日");
         assert_eq!(date(day, Lang::En), "22 Feb 2021");
-        assert_eq!(short_date(day, Lang::Zh), "2月22日");
+        let today = NaiveDate::from_ymd_opt(2021, 11, 28).unwrap();
+        assert_eq!(short_date(day, today, Lang::Zh), "2月22日");
+        assert_eq!(short_date(day, today, Lang::En), "22 Feb");
+        let next_year = NaiveDate::from_ymd_opt(2022, 1, 31).unwrap();
+        assert_eq!(short_date(next_year, today, Lang::Zh), "2022年1月31日");
     }
 
     #[test]

@@ -122,7 +122,7 @@ async fn build(s: &AppState, user: &WebUser, raw: &str) -> Result<LedgerPage, Ap
             .iter()
             .filter(|m| m.task_id == task.id)
             .map(|m| MilestoneCell {
-                label: format!("{} {}", short_date(m.fields.planned_date, t.lang), m.fields.title),
+                label: format!("{} {}", short_date(m.fields.planned_date, today, t.lang), m.fields.title),
                 class: if m.fields.done {
                     "done"
                 } else if m.fields.is_overdue(today) {
@@ -142,7 +142,7 @@ async fn build(s: &AppState, user: &WebUser, raw: &str) -> Result<LedgerPage, Ap
             lead_unit: names.unit(f.lead_unit_id),
             supporting: Names::join(f.supporting_unit_ids.iter().map(|u| names.unit(*u))),
             milestones: ms,
-            due: f.due_date.map(|d| short_date(d, t.lang)).unwrap_or_default(),
+            due: f.due_date.map(|d| short_date(d, today, t.lang)).unwrap_or_default(),
             late: f.is_overdue(today),
             status: f.status.as_str(),
             status_label: f.status.label(t.lang),
