@@ -2,7 +2,8 @@
 
 use super::i18n::Tr;
 use super::session::{
-    browser_lang, cookie, set_cookie, ClientAddr, WebUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS,
+    browser_lang, cookie, set_cookie, ClientAddr, WebUser, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE,
+    SESSION_HOURS,
 };
 use super::{render, UserChrome};
 use crate::http::AppState;
@@ -106,7 +107,11 @@ pub async fn submit(
         return crate::http::ApiError::from(e).into_response();
     }
     let mut res = Redirect::to(&next).into_response();
-    for c in [set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600), set_cookie(LOGIN_CSRF_COOKIE, "", 0)] {
+    for c in [
+        set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600),
+        set_cookie(LOGIN_CSRF_COOKIE, "", 0),
+        set_cookie(LANG_COOKIE, &user.language, 365 * 86400),
+    ] {
         if let Ok(v) = c.parse() {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -158,7 +163,11 @@ pub async fn language(
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())));
-    Redirect::to(&safe_next(back.as_deref())).into_response()
+    let mut res = Redirect::to(&safe_next(back.as_deref())).into_response();
+    if let Ok(v) = set_cookie(LANG_COOKIE, lang, 365 * 86400).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
 
 #[cfg(test)]

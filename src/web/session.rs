@@ -14,6 +14,8 @@ use tuijin_domain::Lang;
 
 pub const SESSION_COOKIE: &str = "tuijin_session";
 pub const LOGIN_CSRF_COOKIE: &str = "tuijin_login_csrf";
+/// The language last chosen in this browser, for pages before sign-in.
+pub const LANG_COOKIE: &str = "tuijin_lang";
 /// A working day and then some; after that, sign in again.
 pub const SESSION_HOURS: i64 = 12;
 
@@ -41,8 +43,14 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64) -> String {
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}")
 }
 
-/// The language for pages without a user: the browser's.
+/// The language for pages without a user: the one last chosen in this
+/// browser, else the browser's own.
 pub fn browser_lang(headers: &HeaderMap) -> Lang {
+    match cookie(headers, LANG_COOKIE) {
+        Some("en") => return Lang::En,
+        Some("zh-CN") => return Lang::Zh,
+        _ => {}
+    }
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
