@@ -13,7 +13,7 @@ mod tokens;
 
 pub use error::{ApiError, ErrorBody};
 pub use people::{parse_new_user, NewUserBody};
-pub use tasks::{today, TaskListParams};
+pub use tasks::{check_fields, today, TaskListParams};
 
 use crate::storage::Store;
 use axum::extract::Request;

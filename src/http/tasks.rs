@@ -136,7 +136,7 @@ pub async fn create_task(
 }
 
 /// Refuses a change that touches fields the actor's role may not change.
-pub(super) fn check_fields<T: Serialize>(actor: &Actor, old: &T, new: &T, allowed: &[&str]) -> Result<(), ApiError> {
+pub fn check_fields<T: Serialize>(actor: &Actor, old: &T, new: &T, allowed: &[&str]) -> Result<(), ApiError> {
     let changes = diff(Some(old), Some(new));
     let changed: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
     let forbidden = actor.forbidden_fields(&changed, allowed);
