@@ -12,6 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 type Step<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + 'a>>;
+type Store = std::sync::Arc<dyn tuijin::storage::Store>;
 
 struct Driver(Child);
 
@@ -69,25 +70,25 @@ async fn browser(port: u16, profile: &std::path::Path) -> Client {
 }
 
 /// The demo district on a fresh database, served on port 0.
-async fn demo_server(dir: &std::path::Path) -> String {
+async fn demo_server(dir: &std::path::Path) -> (String, Store) {
     let store = tuijin::storage::connect(dir.join("browser.db").to_str().unwrap()).await.unwrap();
     tuijin::demo::load(store.as_ref(), tuijin::http::today()).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = format!("http://{}", listener.local_addr().unwrap());
-    let app = tuijin::http::router(tuijin::http::AppState::new(store));
+    let app = tuijin::http::router(tuijin::http::AppState::new(store.clone()));
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
     });
-    addr
+    (addr, store)
 }
 
 /// Runs the steps; on failure saves a screenshot and fails the test.
-async fn run(name: &str, steps: impl for<'c> FnOnce(&'c Client, &'c str) -> Step<'c>) {
+async fn run(name: &str, steps: impl for<'c> FnOnce(&'c Client, &'c str, &'c Store) -> Step<'c>) {
     let Some((_driver, port)) = start_driver().await else { return };
     let dir = tempfile::tempdir().unwrap();
-    let addr = demo_server(dir.path()).await;
+    let (addr, store) = demo_server(dir.path()).await;
     let c = browser(port, &dir.path().join("profile")).await;
-    let result = steps(&c, &addr).await;
+    let result = steps(&c, &addr, &store).await;
     if let Err(e) = result {
         let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("../browser-failures");
         std::fs::create_dir_all(&shots).ok();
@@ -137,7 +138,7 @@ async fn wait_for_text(c: &Client, css: &str, text: &str) -> Result<(), String> 
 
 #[tokio::test]
 async fn sign_in_filter_open_a_task_switch_language_and_sign_out() {
-    run("walk", |c, addr| {
+    run("walk", |c, addr, _| {
         Box::pin(async move {
             sign_in(c, addr, "supervisor").await?;
             // Filter the ledger to tasks already done.
@@ -192,6 +193,89 @@ async fn sign_in_filter_open_a_task_switch_language_and_sign_out() {
             wait_for_text(c, "h1", "Sign in").await?;
             c.goto(&format!("{addr}/ledger")).await.map_err(err("ledger again"))?;
             wait_for_text(c, "h1", "Sign in").await
+        })
+    })
+    .await;
+}
+
+/// A demo task led by the liaison's unit (or, with `own = false`, by another unit).
+async fn task_of_liaison_unit(store: &Store, own: bool) -> tuijin::storage::Task {
+    let unit = store.find_user("liaison").await.unwrap().unwrap().unit_id.unwrap();
+    let mut q = tuijin::storage::TaskQuery::new(tuijin::http::today());
+    q.per_page = 500;
+    let tasks = store.list_tasks(&q).await.unwrap().items;
+    tasks.into_iter().find(|t| (t.fields.lead_unit_id == unit) == own).expect("a demo task")
+}
+
+async fn set_field(c: &Client, name: &str, value: &str) -> Result<(), String> {
+    let input = c.find(Locator::Css(&format!("form.edit [name={name}]"))).await.map_err(err("field"))?;
+    input.clear().await.map_err(err("clear"))?;
+    input.send_keys(value).await.map_err(err("type"))
+}
+
+async fn save(c: &Client) -> Result<(), String> {
+    c.find(Locator::Css("form.edit button[type=submit]"))
+        .await
+        .map_err(err("save"))?
+        .click()
+        .await
+        .map_err(err("click"))
+}
+
+#[tokio::test]
+async fn edit_a_task_meet_a_conflict_and_apply_again() {
+    run("edit", |c, addr, store| {
+        Box::pin(async move {
+            let task = task_of_liaison_unit(store, true).await;
+            sign_in(c, addr, "supervisor").await?;
+            c.goto(&format!("{addr}/tasks/{}/edit", task.id)).await.map_err(err("edit form"))?;
+            set_field(c, "percent_complete", "66").await?;
+            save(c).await?;
+            wait_for_text(c, "main", "66%").await?;
+            wait_for_text(c, "main", "将完成进度由").await?;
+            // Open the form, then someone else saves first.
+            c.goto(&format!("{addr}/tasks/{}/edit", task.id)).await.map_err(err("edit form"))?;
+            let now = store.get_task(task.id).await.map_err(err("read"))?;
+            let mut other = now.fields.clone();
+            other.percent_complete = rust_decimal::Decimal::from(70);
+            store
+                .update_task(&tuijin::storage::system_actor(), &now, other.validate().unwrap())
+                .await
+                .map_err(err("the other edit"))?;
+            set_field(c, "percent_complete", "75").await?;
+            save(c).await?;
+            wait_for_text(c, ".banner", "已被他人修改").await?;
+            wait_for_text(c, "table.diff", "70").await?;
+            // Apply mine again, knowingly.
+            save(c).await?;
+            wait_for_text(c, "main", "75%").await
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_liaison_is_refused_another_units_task() {
+    run("liaison", |c, addr, store| {
+        Box::pin(async move {
+            let foreign = task_of_liaison_unit(store, false).await;
+            let own = task_of_liaison_unit(store, true).await;
+            sign_in(c, addr, "liaison").await?;
+            c.goto(&format!("{addr}/tasks/{}", foreign.id)).await.map_err(err("task page"))?;
+            if c.find(Locator::Css("a.edit-link")).await.is_ok() {
+                return Err("an edit link on another unit's task".into());
+            }
+            c.goto(&format!("{addr}/tasks/{}/edit", foreign.id)).await.map_err(err("edit form"))?;
+            wait_for_text(c, "body", "您无权编辑该任务").await?;
+            // Their own unit's task: progress yes, who is responsible no.
+            c.goto(&format!("{addr}/tasks/{}/edit", own.id)).await.map_err(err("own edit form"))?;
+            let title = c.find(Locator::Css("form.edit [name=title]")).await.map_err(err("title"))?;
+            if title.attr("disabled").await.map_err(err("attr"))?.is_none() {
+                return Err("the title should be locked for a liaison".into());
+            }
+            set_field(c, "percent_complete", "55").await?;
+            save(c).await?;
+            wait_for_text(c, "main", "55%").await
         })
     })
     .await;

@@ -31,7 +31,10 @@ impl FormData {
 
     /// All non-empty values of a key (a multi-select).
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.0.get(key).map(|v| v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+        self.0
+            .get(key)
+            .map(|v| v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default()
     }
 }
 

@@ -2,6 +2,7 @@
 //! every asset embedded, forms that work without JavaScript and carry a
 //! CSRF token.
 
+mod form;
 mod format;
 mod history;
 mod i18n;
@@ -9,6 +10,7 @@ mod ledger;
 mod login;
 mod names;
 mod session;
+mod task_edit;
 mod task_page;
 mod throttle;
 
@@ -29,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/language", post(login::language))
         .route("/ledger", get(ledger::page))
         .route("/tasks/{id}", get(task_page::page))
+        .route("/tasks/{id}/edit", get(task_edit::form_page).post(task_edit::submit))
         .route("/static/app.css", get(css))
 }
 

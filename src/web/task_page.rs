@@ -36,8 +36,10 @@ pub struct Link {
 struct TaskPage {
     t: Tr,
     user: Option<UserChrome>,
+    id: Id,
     heading: String,
     key_work: String,
+    can_edit: bool,
     fields: Vec<Field>,
     description: String,
     milestones: Vec<MilestoneLine>,
@@ -149,8 +151,10 @@ async fn build(s: &AppState, user: &WebUser, id: Id) -> Result<TaskPage, ApiErro
     Ok(TaskPage {
         t,
         user: Some(user.into()),
+        id,
         heading: format!("{} {}", f.code, f.title),
         key_work: names.key_work(f.key_work_id),
+        can_edit: user.actor.may_edit_task(f.lead_unit_id),
         fields,
         description: f.description.clone(),
         milestones,

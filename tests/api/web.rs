@@ -179,3 +179,123 @@ async fn the_language_switch_is_remembered_with_the_account() {
     let (_, html) = page(&app, &other, "/ledger").await;
     assert!(html.contains("Sign out"));
 }
+
+async fn liaison_with_password(app: &TestApp, username: &str, unit: i64) {
+    let hash = tuijin::auth::hash_password(PASSWORD).unwrap();
+    app.store
+        .create_user(NewUser {
+            username: username.into(),
+            display_name: "联络员".into(),
+            role: Role::Liaison,
+            unit_id: Some(unit),
+            password_hash: Some(hash),
+        })
+        .await
+        .unwrap();
+}
+
+/// Posts the task's edit form with these fields changed (others as stored).
+async fn post_edit(
+    app: &TestApp,
+    c: &Client,
+    task: i64,
+    version: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let (_, form) = page(app, c, &format!("/tasks/{task}/edit")).await;
+    let csrf = hidden(&form, "csrf");
+    let mut body: Vec<(&str, &str)> = vec![("csrf", &csrf), ("version", version)];
+    body.extend_from_slice(fields);
+    let res = c.post(format!("{}/tasks/{task}/edit", app.addr)).form(&body).send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_office_edits_a_task_and_sees_it_in_the_history() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    user_with_password(&app, "lm").await;
+    let c = browser();
+    sign_in(&app, &c, "lm", PASSWORD).await;
+    let (status, form) = page(&app, &c, &format!("/tasks/{}/edit", s.task)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(hidden(&form, "version"), "1");
+    assert!(form.contains("value=\"2021-12-31\""), "the stored due date is filled in");
+    let (status, _) = post_edit(&app, &c, s.task, "1", &[("due_date", "2022-01-31"), ("percent_complete", "45")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &c, &format!("/tasks/{}", s.task)).await;
+    assert!(html.contains("将完成时限由“2021年12月31日”改为“2022年1月31日”"), "{html}");
+    assert!(html.contains("45%"));
+}
+
+#[tokio::test]
+async fn invalid_input_is_shown_next_to_its_field_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    user_with_password(&app, "lm").await;
+    let c = browser();
+    sign_in(&app, &c, "lm", PASSWORD).await;
+    let (status, html) =
+        post_edit(&app, &c, s.task, "1", &[("due_date", "2021-01-01"), ("percent_complete", "百分之五十")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"e-percent_complete\">完成进度格式不正确"), "{html}");
+    assert!(html.contains("value=\"百分之五十\""), "the user's entry is kept: {html}");
+    let (status, html) = post_edit(&app, &c, s.task, "1", &[("due_date", "2021-01-01")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"e-due_date\">完成时限不能早于开始日期"), "{html}");
+    let (_, t) = crate::helpers::body(app.get(&format!("/tasks/{}", s.task), &app.admin).await).await;
+    assert_eq!((t["version"].as_i64(), t["due_date"].as_str()), (Some(1), Some("2021-12-31")));
+}
+
+#[tokio::test]
+async fn a_stale_edit_shows_what_differs_and_can_be_applied_again() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    user_with_password(&app, "lm").await;
+    let c = browser();
+    sign_in(&app, &c, "lm", PASSWORD).await;
+    // Someone else changes the task after this user opened the form at version 1.
+    app.patch(&format!("/tasks/{}", s.task), &app.admin, json!({"version": 1, "status": "paused"})).await;
+    let (status, html) =
+        post_edit(&app, &c, s.task, "1", &[("status", "in_progress"), ("title", "道路有机更新（一期）")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("已被他人修改"), "{html}");
+    assert!(html.contains("<th>状态</th><td>in_progress</td><td>paused</td>"), "{html}");
+    assert_eq!(hidden(&html, "version"), "2", "saving again applies over the current version");
+    let (_, t) = crate::helpers::body(app.get(&format!("/tasks/{}", s.task), &app.admin).await).await;
+    assert_eq!(t["status"], "paused", "nothing was overwritten");
+    let (status, _) =
+        post_edit(&app, &c, s.task, "2", &[("status", "in_progress"), ("title", "道路有机更新（一期）")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, t) = crate::helpers::body(app.get(&format!("/tasks/{}", s.task), &app.admin).await).await;
+    assert_eq!((t["status"].as_str(), t["title"].as_str()), (Some("in_progress"), Some("道路有机更新（一期）")));
+}
+
+#[tokio::test]
+async fn liaisons_edit_only_their_units_work_in_the_browser_too() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    liaison_with_password(&app, "own", s.unit_a).await;
+    liaison_with_password(&app, "other", s.unit_b).await;
+    let outsider = browser();
+    sign_in(&app, &outsider, "other", PASSWORD).await;
+    let (status, _) = page(&app, &outsider, &format!("/tasks/{}/edit", s.task)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, task_page) = page(&app, &outsider, &format!("/tasks/{}", s.task)).await;
+    assert!(!task_page.contains("/edit\""), "no edit link for another unit's task");
+
+    let own = browser();
+    sign_in(&app, &own, "own", PASSWORD).await;
+    let (_, form) = page(&app, &own, &format!("/tasks/{}/edit", s.task)).await;
+    assert!(
+        form.contains("name=\"title\" type=\"text\" value=\"道路有机更新 1\" disabled"),
+        "locked fields are disabled: {form}"
+    );
+    let unit_b = s.unit_b.to_string();
+    let (status, html) = post_edit(&app, &own, s.task, "1", &[("lead_unit_id", &unit_b)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("您的角色不能修改：责任单位"), "{html}");
+    let (status, _) =
+        post_edit(&app, &own, s.task, "1", &[("percent_complete", "60"), ("status", "in_progress")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
