@@ -225,7 +225,7 @@ async fn page(s: &AppState, user: &WebUser, task: &Task, values: Values, version
         .map(|f| {
             let label = match *f {
                 "target_value" => field_label("target.value", t.lang),
-                "target_measure" => field_label("measure", t.lang),
+                "target_measure" => field_label("target.measure", t.lang),
                 other => field_label(other, t.lang),
             };
             (*f, label)

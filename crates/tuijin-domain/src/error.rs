@@ -175,6 +175,11 @@ fn conflict_label(detail: &str, lang: Lang) -> &'static str {
 
 /// The name of a field as users know it.
 pub fn field_label(field: &str, lang: Lang) -> String {
+    match field {
+        "target.value" => return lang.pick("目标值", "target value").to_string(),
+        "target.measure" => return lang.pick("计量单位", "measure word").to_string(),
+        _ => {}
+    }
     // Nested fields ("milestones[2].title") keep their position prefix.
     let (prefix, leaf) = match field.rfind('.') {
         Some(i) => (&field[..=i], &field[i + 1..]),
@@ -244,6 +249,12 @@ mod tests {
         let e = FieldError::new("lead_unit_id", Problem::UnknownReference { what: "unit", id: "99".into() });
         assert_eq!(e.message(Lang::Zh), "责任单位：找不到单位（99）");
         assert_eq!(e.message(Lang::En), "lead unit: no such unit (99)");
+    }
+
+    #[test]
+    fn target_parts_have_their_own_names() {
+        assert_eq!(field_label("target.value", Lang::Zh), "目标值");
+        assert_eq!(field_label("target.measure", Lang::En), "measure word");
     }
 
     #[test]
