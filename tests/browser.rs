@@ -107,7 +107,7 @@ fn err<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> String + '_ {
 }
 
 async fn sign_in(c: &Client, addr: &str, user: &str) -> Result<(), String> {
-    c.goto(&format!("{addr}/login")).await.map_err(err("open sign-in"))?;
+    c.goto(&format!("{addr}/login?next=/ledger")).await.map_err(err("open sign-in"))?;
     c.find(Locator::Id("username")).await.map_err(err("username field"))?.send_keys(user).await.map_err(err("type"))?;
     c.find(Locator::Id("password"))
         .await

@@ -73,6 +73,8 @@ pub trait LedgerStore: Send + Sync {
     /// Refused while the task has sub-tasks; its milestones and relations go with it.
     async fn delete_task(&self, actor: &Actor, id: Id) -> Result<()>;
     async fn task_history(&self, task_id: Id) -> Result<Vec<HistoryEntry>>;
+    /// Counts and sums per key work for the dashboard, as of `today`.
+    async fn key_work_summaries(&self, today: chrono::NaiveDate) -> Result<Vec<KeyWorkSummary>>;
 
     async fn list_milestones(&self, task_id: Id) -> Result<Vec<Milestone>>;
     /// The milestones of several tasks (a page of the ledger), by task then date.
@@ -127,4 +129,55 @@ impl<T: ReferenceStore + LedgerStore + AccountStore + AdminStore> Store for T {}
 /// The actor recorded for changes made by the system itself (demo loading, imports from the CLI).
 pub fn system_actor() -> Actor {
     Actor { user_id: 0, username: "system".into(), display_name: "系统".into(), role: Role::Admin, unit_id: None }
+}
+
+/// Folds (key work, status, count, overdue, due soon, with target, target
+/// percent sum, planned, completed) rows into one summary per key work.
+#[allow(clippy::type_complexity)]
+pub(crate) fn summaries_from_rows(rows: Vec<(i64, String, i64, i64, i64, i64, i64, i64, i64)>) -> Vec<KeyWorkSummary> {
+    use tuijin_domain::number::from_scaled;
+    let mut out: Vec<KeyWorkSummary> = Vec::new();
+    let mut percent_sums: Vec<i64> = Vec::new();
+    for (kw, status, count, overdue, soon, with_target, pct, planned, completed) in rows {
+        if out.last().is_none_or(|s| s.key_work_id != kw) {
+            out.push(KeyWorkSummary { key_work_id: kw, ..Default::default() });
+            percent_sums.push(0);
+        }
+        let s = out.last_mut().expect("pushed above");
+        s.total += count;
+        s.by_status.push((status, count));
+        s.overdue += overdue;
+        s.due_soon += soon;
+        s.with_target += with_target;
+        *percent_sums.last_mut().expect("pushed above") += pct;
+        s.planned_investment += from_scaled(planned);
+        s.completed_investment += from_scaled(completed);
+    }
+    for (s, sum) in out.iter_mut().zip(percent_sums) {
+        if s.with_target > 0 {
+            s.target_percent = (from_scaled(sum) / rust_decimal::Decimal::from(s.with_target)).round_dp(1).normalize();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_fold_status_rows_per_key_work() {
+        let rows = vec![
+            (1, "done".to_string(), 2, 0, 0, 1, 1_000_000, 50_000, 40_000),
+            (1, "in_progress".to_string(), 3, 1, 1, 1, 500_000, 10_000, 0),
+            (2, "not_started".to_string(), 1, 0, 0, 0, 0, 0, 0),
+        ];
+        let s = summaries_from_rows(rows);
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].total, s[0].overdue, s[0].due_soon, s[0].with_target), (5, 1, 1, 2));
+        assert_eq!(s[0].target_percent.to_string(), "75");
+        assert_eq!(s[0].planned_investment.to_string(), "6");
+        assert_eq!(s[0].by_status, vec![("done".to_string(), 2), ("in_progress".to_string(), 3)]);
+        assert_eq!(s[1].target_percent.to_string(), "0");
+    }
 }

@@ -105,3 +105,25 @@ pub struct Session {
     pub user: User,
     pub csrf: String,
 }
+
+/// One row of the dashboard: the state of a key work's tasks.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, ToSchema)]
+pub struct KeyWorkSummary {
+    pub key_work_id: Id,
+    pub total: i64,
+    /// Task counts by status code (not_started, in_progress, done, paused, cancelled).
+    pub by_status: Vec<(String, i64)>,
+    /// Open tasks past their due date.
+    pub overdue: i64,
+    /// Open tasks due within the next 7 days.
+    pub due_soon: i64,
+    /// Tasks with a quantitative target, and their mean percent complete.
+    pub with_target: i64,
+    #[schema(value_type = String)]
+    pub target_percent: rust_decimal::Decimal,
+    /// 万元.
+    #[schema(value_type = String)]
+    pub planned_investment: rust_decimal::Decimal,
+    #[schema(value_type = String)]
+    pub completed_investment: rust_decimal::Decimal,
+}

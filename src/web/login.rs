@@ -34,7 +34,7 @@ pub struct NextParam {
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/ledger".into(),
+        _ => "/".into(),
     }
 }
 
@@ -177,9 +177,9 @@ mod tests {
     #[test]
     fn next_stays_on_this_server() {
         assert_eq!(safe_next(Some("/tasks/3?x=1")), "/tasks/3?x=1");
-        assert_eq!(safe_next(Some("//evil.example/")), "/ledger");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/ledger");
-        assert_eq!(safe_next(Some("/\\evil")), "/ledger");
-        assert_eq!(safe_next(None), "/ledger");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
     }
 }

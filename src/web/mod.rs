@@ -2,6 +2,7 @@
 //! every asset embedded, forms that work without JavaScript and carry a
 //! CSRF token.
 
+mod dashboard;
 mod form;
 mod format;
 mod history;
@@ -19,13 +20,13 @@ pub use throttle::LoginThrottle;
 use crate::http::AppState;
 use askama::Template;
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/ledger") }))
+        .route("/", get(dashboard::page))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/language", post(login::language))

@@ -299,3 +299,37 @@ async fn liaisons_edit_only_their_units_work_in_the_browser_too() {
         post_edit(&app, &own, s.task, "1", &[("percent_complete", "60"), ("status", "in_progress")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_per_key_work_and_lists_overdue_tasks() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    let mut done = task_body(s.key_work, "2", s.unit_a, s.person);
+    done["status"] = json!("done");
+    app.create("/tasks", done).await;
+    // A sub-task's investment is part of its parent's: not counted twice.
+    let mut child = task_body(s.key_work, "1-1", s.unit_a, s.person);
+    child["parent_id"] = json!(s.task);
+    child["planned_investment"] = json!("5000");
+    child["target"] = serde_json::Value::Null;
+    app.create("/tasks", child).await;
+    user_with_password(&app, "lm").await;
+    let c = browser();
+    sign_in(&app, &c, "lm", PASSWORD).await;
+    let (status, html) = page(&app, &c, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("二七商圈区域城市复兴") && html.contains("共 3 项任务"), "{html}");
+    assert!(html.contains("逾期 2 项"), "the open tasks due in 2021 are overdue: {html}");
+    assert!(html.contains("<rect") && html.contains("已完成 1"), "a status bar: {html}");
+    assert!(html.contains("2 项量化指标，平均完成 20%"), "{html}");
+    assert!(html.contains("投资：计划 2.4亿元"), "{html}");
+    assert!(html.contains("道路有机更新 1") && html.contains("逾期任务"), "the overdue list: {html}");
+    assert!(!html.contains("本单位任务"), "only liaisons have a unit list");
+
+    liaison_with_password(&app, "own", s.unit_a).await;
+    let l = browser();
+    sign_in(&app, &l, "own", PASSWORD).await;
+    let (_, html) = page(&app, &l, "/").await;
+    let mine = html.find("本单位任务").expect("a liaison sees their unit first");
+    assert!(mine < html.find("总览</h1>").unwrap());
+}

@@ -25,8 +25,8 @@ pub use connect::connect;
 
 use super::models::HasFields;
 use super::{
-    AccountStore, AdminStore, HistoryEntry, KeyWork, LedgerStore, Milestone, NewUser, Page, Person, ReferenceStore,
-    Relation, Session, StoreError, Task, TaskQuery, Unit, User,
+    AccountStore, AdminStore, HistoryEntry, KeyWork, KeyWorkSummary, LedgerStore, Milestone, NewUser, Page, Person,
+    ReferenceStore, Relation, Session, StoreError, Task, TaskQuery, Unit, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};

@@ -390,6 +390,30 @@ macro_rules! impl_task_store {
                 Ok(())
             }
 
+            async fn key_work_summaries(&self, today: chrono::NaiveDate) -> Result<Vec<KeyWorkSummary>> {
+                let soon = today + chrono::Days::new(7);
+                // One row per key work and status; sums cast so both backends return BIGINT.
+                // A sub-task's investment is part of its parent's when the parent
+                // carries one: count only the topmost task with an investment.
+                const TOPMOST: &str =
+                    "NOT EXISTS (SELECT 1 FROM tasks p WHERE p.id = t.parent_id AND p.planned_investment IS NOT NULL)";
+                let rows: Vec<(i64, String, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+                    "SELECT key_work_id, status, COUNT(*), \
+                       CAST(SUM(CASE WHEN due_date < $1 AND status NOT IN ('done', 'cancelled') THEN 1 ELSE 0 END) AS BIGINT), \
+                       CAST(SUM(CASE WHEN due_date >= $1 AND due_date <= $2 AND status NOT IN ('done', 'cancelled') THEN 1 ELSE 0 END) AS BIGINT), \
+                       CAST(SUM(CASE WHEN target_value IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
+                       CAST(COALESCE(SUM(CASE WHEN target_value IS NOT NULL THEN percent_complete ELSE 0 END), 0) AS BIGINT), \
+                       CAST(COALESCE(SUM(CASE WHEN {TOPMOST} THEN planned_investment END), 0) AS BIGINT), \
+                       CAST(COALESCE(SUM(CASE WHEN {TOPMOST} THEN completed_investment END), 0) AS BIGINT) \
+                     FROM tasks t GROUP BY key_work_id, status ORDER BY key_work_id"
+                ))
+                .bind(today)
+                .bind(soon)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(crate::storage::summaries_from_rows(rows))
+            }
+
             async fn task_history(&self, task_id: Id) -> Result<Vec<HistoryEntry>> {
                 let rows: Vec<HistoryRow> = sqlx::query_as("SELECT * FROM history WHERE task_id = $1 ORDER BY id")
                     .bind(task_id)

@@ -1,0 +1,183 @@
+//! 首页/总览: per key work, task counts by status with a small SVG bar,
+//! overdue and due-soon counts linking into the ledger, targets and
+//! investment; then the overdue list. A liaison sees their unit's tasks first.
+
+use super::format::{money_wan, number, short_date};
+use super::i18n::Tr;
+use super::names::Names;
+use super::session::WebUser;
+use super::{render, UserChrome};
+use crate::http::{today, ApiError, AppState};
+use crate::storage::{Task, TaskQuery, TaskSort};
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use rust_decimal::prelude::ToPrimitive;
+use tuijin_domain::task::Status;
+use tuijin_domain::Id;
+
+/// Width of the bars in SVG units.
+const BAR: f64 = 300.0;
+
+pub struct Segment {
+    pub x: String,
+    pub width: String,
+    pub class: &'static str,
+    pub label: String,
+}
+
+pub struct Card {
+    pub id: Id,
+    pub name: String,
+    pub lead_body: String,
+    pub tasks: String,
+    pub segments: Vec<Segment>,
+    pub overdue: i64,
+    pub overdue_text: String,
+    pub due_soon_text: String,
+    pub due_soon_link: String,
+    pub targets: String,
+    pub investment: String,
+    /// Completed share of planned investment, as a bar width.
+    pub invest_width: String,
+    pub has_investment: bool,
+}
+
+pub struct Line {
+    pub id: Id,
+    pub code: String,
+    pub title: String,
+    pub unit: String,
+    pub leaders: String,
+    pub due: String,
+    pub late: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    t: Tr,
+    user: Option<UserChrome>,
+    cards: Vec<Card>,
+    overdue: Vec<Line>,
+    mine: Vec<Line>,
+}
+
+pub async fn page(State(s): State<AppState>, user: WebUser) -> Response {
+    match build(&s, &user).await {
+        Ok(p) => render(&p),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn status_class(code: &str) -> &'static str {
+    match code {
+        "done" => "seg-done",
+        "in_progress" => "seg-progress",
+        "paused" => "seg-paused",
+        "cancelled" => "seg-cancelled",
+        _ => "seg-waiting",
+    }
+}
+
+fn lines(tasks: &[Task], names: &Names, t: Tr, today: chrono::NaiveDate) -> Vec<Line> {
+    tasks
+        .iter()
+        .map(|task| {
+            let f = &task.fields;
+            let late = f.due_date.filter(|d| *d < today).map(|d| (today - d).num_days()).unwrap_or(0);
+            Line {
+                id: task.id,
+                code: f.code.clone(),
+                title: f.title.clone(),
+                unit: names.unit(f.lead_unit_id),
+                leaders: Names::join(f.leader_ids.iter().map(|p| names.person(*p))),
+                due: f.due_date.map(|d| short_date(d, today, t.lang)).unwrap_or_default(),
+                late: if late > 0 { t.fill("dash.days_late", &[("n", &late.to_string())]) } else { String::new() },
+            }
+        })
+        .collect()
+}
+
+async fn build(s: &AppState, user: &WebUser) -> Result<Dashboard, ApiError> {
+    let t = user.tr;
+    let today = today();
+    let names = Names::load(s.store.as_ref()).await?;
+    let key_works = s.store.list_key_works().await?;
+    let summaries = s.store.key_work_summaries(today).await?;
+    let soon = today + chrono::Days::new(7);
+    let cards = key_works
+        .iter()
+        .map(|kw| {
+            let sum = summaries.iter().find(|x| x.key_work_id == kw.id).cloned().unwrap_or_default();
+            let mut x = 0.0;
+            let segments = Status::ALL
+                .iter()
+                .filter_map(|st| {
+                    let n = sum.by_status.iter().find(|(c, _)| c == st.as_str()).map(|(_, n)| *n).unwrap_or(0);
+                    (n > 0 && sum.total > 0).then(|| {
+                        let w = BAR * n as f64 / sum.total as f64;
+                        let seg = Segment {
+                            x: format!("{x:.1}"),
+                            width: format!("{w:.1}"),
+                            class: status_class(st.as_str()),
+                            label: format!("{} {n}", st.label(t.lang)),
+                        };
+                        x += w;
+                        seg
+                    })
+                })
+                .collect();
+            let share = if sum.planned_investment.is_zero() {
+                0.0
+            } else {
+                (sum.completed_investment / sum.planned_investment).to_f64().unwrap_or(0.0).clamp(0.0, 1.0)
+            };
+            Card {
+                id: kw.id,
+                name: kw.fields.name.clone(),
+                lead_body: names.unit(kw.fields.lead_body_unit_id),
+                tasks: t.fill("dash.tasks", &[("n", &sum.total.to_string())]),
+                segments,
+                overdue: sum.overdue,
+                overdue_text: t.fill("dash.overdue", &[("n", &sum.overdue.to_string())]),
+                due_soon_text: t.fill("dash.due_soon", &[("n", &sum.due_soon.to_string())]),
+                due_soon_link: format!(
+                    "/ledger?key_work={}&due_from={today}&due_to={soon}&status=in_progress,not_started&sort=due_date",
+                    kw.id
+                ),
+                targets: if sum.with_target > 0 {
+                    t.fill("dash.targets", &[("n", &sum.with_target.to_string()), ("p", &number(sum.target_percent))])
+                } else {
+                    t.get("dash.no_targets").to_string()
+                },
+                investment: t.fill(
+                    "dash.investment",
+                    &[
+                        ("planned", &money_wan(sum.planned_investment, t.lang)),
+                        ("done", &money_wan(sum.completed_investment, t.lang)),
+                    ],
+                ),
+                invest_width: format!("{:.1}", BAR * share),
+                has_investment: !sum.planned_investment.is_zero(),
+            }
+        })
+        .collect();
+    let mut q = TaskQuery::new(today);
+    q.overdue = true;
+    q.sort = TaskSort::DueDate;
+    q.per_page = 30;
+    let overdue = lines(&s.store.list_tasks(&q).await?.items, &names, t, today);
+    let mine = match user.actor.unit_id {
+        Some(unit) => {
+            let mut q = TaskQuery::new(today);
+            q.lead_unit_id = Some(unit);
+            q.statuses = vec![Status::NotStarted, Status::InProgress];
+            q.sort = TaskSort::DueDate;
+            q.per_page = 20;
+            lines(&s.store.list_tasks(&q).await?.items, &names, t, today)
+        }
+        None => Vec::new(),
+    };
+    Ok(Dashboard { t, user: Some(user.into()), cards, overdue, mine })
+}
