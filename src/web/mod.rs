@@ -2,6 +2,7 @@
 //! every asset embedded, forms that work without JavaScript and carry a
 //! CSRF token.
 
+mod account;
 mod dashboard;
 mod form;
 mod format;
@@ -33,6 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/ledger", get(ledger::page))
         .route("/tasks/{id}", get(task_page::page))
         .route("/tasks/{id}/edit", get(task_edit::form_page).post(task_edit::submit))
+        .route("/account", get(account::page))
+        .route("/account/password", post(account::change_password))
+        .route("/admin/users", get(account::users).post(account::add_user))
+        .route("/admin/users/{id}/password", post(account::reset_password))
         .route("/static/app.css", get(css))
 }
 
@@ -47,11 +52,12 @@ async fn css() -> impl IntoResponse {
 pub struct UserChrome {
     pub name: String,
     pub csrf: String,
+    pub admin: bool,
 }
 
 impl From<&session::WebUser> for UserChrome {
     fn from(u: &session::WebUser) -> Self {
-        UserChrome { name: u.actor.display_name.clone(), csrf: u.csrf.clone() }
+        UserChrome { name: u.actor.display_name.clone(), csrf: u.csrf.clone(), admin: u.actor.may_manage_accounts() }
     }
 }
 

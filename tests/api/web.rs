@@ -333,3 +333,107 @@ async fn the_dashboard_counts_per_key_work_and_lists_overdue_tasks() {
     let mine = html.find("本单位任务").expect("a liaison sees their unit first");
     assert!(mine < html.find("总览</h1>").unwrap());
 }
+
+#[tokio::test]
+async fn a_user_changes_their_own_password() {
+    let app = spawn_app().await;
+    user_with_password(&app, "lm").await;
+    let c = browser();
+    sign_in(&app, &c, "lm", PASSWORD).await;
+    let (_, form) = page(&app, &c, "/account").await;
+    let csrf = hidden(&form, "csrf");
+    let post = |current: &'static str, new: &'static str, repeat: &'static str| {
+        let req = c.post(format!("{}/account/password", app.addr));
+        let csrf = csrf.clone();
+        async move {
+            let res = req
+                .form(&[("csrf", csrf.as_str()), ("current", current), ("new", new), ("repeat", repeat)])
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = post("wrong password", "a new secret", "a new secret").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("当前密码不正确"));
+    let (status, html) = post(PASSWORD, "short", "short").await;
+    assert!(status == StatusCode::UNPROCESSABLE_ENTITY && html.contains("至少 8 个字符"));
+    let (status, html) = post(PASSWORD, "a new secret", "another secret").await;
+    assert!(status == StatusCode::UNPROCESSABLE_ENTITY && html.contains("不一致"));
+    let (status, html) = post(PASSWORD, "a new secret", "a new secret").await;
+    assert!(status == StatusCode::OK && html.contains("密码已修改"), "{html}");
+    let (status, _) = sign_in(&app, &browser(), "lm", PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old password no longer works");
+    let (status, _) = sign_in(&app, &browser(), "lm", "a new secret").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn administrators_add_accounts_and_reset_passwords() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    user_with_password(&app, "lm").await;
+    let hash = tuijin::auth::hash_password(PASSWORD).unwrap();
+    app.store
+        .create_user(NewUser {
+            username: "root".into(),
+            display_name: "管理员".into(),
+            role: Role::Admin,
+            unit_id: None,
+            password_hash: Some(hash),
+        })
+        .await
+        .unwrap();
+    // A supervisor may not.
+    let c = browser();
+    sign_in(&app, &c, "lm", PASSWORD).await;
+    let (status, html) = page(&app, &c, "/admin/users").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, dash) = page(&app, &c, "/").await;
+    assert!(!dash.contains("/admin/users"), "no accounts link for a supervisor: {html}");
+
+    let admin = browser();
+    sign_in(&app, &admin, "root", PASSWORD).await;
+    let (status, html) = page(&app, &admin, "/admin/users").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = hidden(&html, "csrf");
+    let unit = s.unit_a.to_string();
+    let add = |username: &'static str, role: &'static str, unit: String| {
+        let req = admin.post(format!("{}/admin/users", app.addr));
+        let csrf = csrf.clone();
+        async move {
+            let res = req
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("username", username),
+                    ("display_name", "张倩"),
+                    ("role", role),
+                    ("unit_id", &unit),
+                    ("password", "first password"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = add("zq", "liaison", String::new()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("联络员必须绑定单位"), "{html}");
+    let (status, html) = add("zq", "liaison", unit).await;
+    assert!(status == StatusCode::OK && html.contains("账号已创建") && html.contains("区住建局"), "{html}");
+    let (status, _) = sign_in(&app, &browser(), "zq", "first password").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let id = app.store.find_user("zq").await.unwrap().unwrap().id;
+    let res = admin
+        .post(format!("{}/admin/users/{id}/password", app.addr))
+        .form(&[("csrf", csrf.as_str()), ("password", "reset by admin")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (status, _) = sign_in(&app, &browser(), "zq", "reset by admin").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}

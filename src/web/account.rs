@@ -1,0 +1,249 @@
+//! Changing one's own password, and the accounts page of administrators
+//! (add an account, reset a password).
+
+use super::i18n::Tr;
+use super::login::csrf_refusal;
+use super::names::Names;
+use super::session::WebUser;
+use super::{render, UserChrome};
+use crate::http::{parse_new_user, ApiError, AppState, NewUserBody};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde::Deserialize;
+use tuijin_domain::access::Role;
+use tuijin_domain::Id;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    t: Tr,
+    user: Option<UserChrome>,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+pub async fn page(user: WebUser) -> Response {
+    render(&AccountPage { t: user.tr, user: Some((&user).into()), message: None, error: None })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+    repeat: String,
+}
+
+async fn hash(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(|_| ApiError::Internal)
+}
+
+pub async fn change_password(State(s): State<AppState>, user: WebUser, Form(f): Form<PasswordForm>) -> Response {
+    if let Some(refusal) = csrf_refusal(&user, &f.csrf) {
+        return refusal;
+    }
+    let t = user.tr;
+    let stored = match s.store.find_user(&user.actor.username).await {
+        Ok(Some(u)) => u.password_hash,
+        Ok(None) => None,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let current = f.current;
+    let ok = tokio::task::spawn_blocking(move || stored.is_some_and(|h| crate::auth::verify_password(&current, &h)))
+        .await
+        .unwrap_or(false);
+    let error = if !ok {
+        Some("account.wrong")
+    } else if f.new.chars().count() < 8 {
+        Some("account.short")
+    } else if f.new != f.repeat {
+        Some("account.mismatch")
+    } else {
+        None
+    };
+    if let Some(key) = error {
+        let page = AccountPage { t, user: Some((&user).into()), message: None, error: Some(t.get(key).to_string()) };
+        let mut res = render(&page);
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return res;
+    }
+    let result = match hash(f.new).await {
+        Ok(h) => s.store.set_password_hash(user.actor.user_id, &h).await.map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = result {
+        return e.into_response();
+    }
+    render(&AccountPage {
+        t,
+        user: Some((&user).into()),
+        message: Some(t.get("account.done").to_string()),
+        error: None,
+    })
+}
+
+pub struct UserRow {
+    pub id: Id,
+    pub username: String,
+    pub name: String,
+    pub role: String,
+    pub unit: String,
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    t: Tr,
+    user: Option<UserChrome>,
+    users: Vec<UserRow>,
+    roles: Vec<Choice>,
+    units: Vec<Choice>,
+    message: Option<String>,
+    errors: Vec<String>,
+}
+
+fn role_label(role: Role, t: Tr) -> String {
+    t.get(&format!("role.{}", role.as_str())).to_string()
+}
+
+async fn users_page(
+    s: &AppState,
+    user: &WebUser,
+    message: Option<String>,
+    errors: Vec<String>,
+) -> Result<UsersPage, ApiError> {
+    let t = user.tr;
+    let names = Names::load(s.store.as_ref()).await?;
+    let users = s
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id,
+            username: u.username,
+            name: u.display_name,
+            role: role_label(u.role, t),
+            unit: u.unit_id.map(|id| names.unit(id)).unwrap_or_else(|| t.get("users.none").to_string()),
+        })
+        .collect();
+    Ok(UsersPage {
+        t,
+        user: Some(user.into()),
+        users,
+        roles: Role::ALL.iter().map(|r| Choice { value: r.as_str().into(), label: role_label(*r, t) }).collect(),
+        units: names.unit_list.iter().map(|(i, n)| Choice { value: i.to_string(), label: n.clone() }).collect(),
+        message,
+        errors,
+    })
+}
+
+fn admins_only(user: &WebUser) -> Option<Response> {
+    (!user.actor.may_manage_accounts())
+        .then(|| (StatusCode::FORBIDDEN, user.tr.get("edit.refused").to_string()).into_response())
+}
+
+async fn respond(
+    s: &AppState,
+    user: &WebUser,
+    status: StatusCode,
+    message: Option<String>,
+    errors: Vec<String>,
+) -> Response {
+    match users_page(s, user, message, errors).await {
+        Ok(p) => {
+            let mut res = render(&p);
+            *res.status_mut() = status;
+            res
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn users(State(s): State<AppState>, user: WebUser) -> Response {
+    if let Some(r) = admins_only(&user) {
+        return r;
+    }
+    respond(&s, &user, StatusCode::OK, None, Vec::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    csrf: String,
+    username: String,
+    display_name: String,
+    role: String,
+    unit_id: String,
+    password: String,
+}
+
+pub async fn add_user(State(s): State<AppState>, user: WebUser, Form(f): Form<NewUserForm>) -> Response {
+    if let Some(r) = admins_only(&user).or_else(|| csrf_refusal(&user, &f.csrf)) {
+        return r;
+    }
+    let t = user.tr;
+    let Some(role) = Role::parse(&f.role) else {
+        return respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, vec![f.role]).await;
+    };
+    let body = NewUserBody {
+        username: f.username,
+        display_name: f.display_name,
+        role,
+        unit_id: f.unit_id.parse().ok(),
+        password: Some(f.password),
+    };
+    let created = match tokio::task::spawn_blocking(move || parse_new_user(body)).await {
+        Ok(Ok(new)) => s.store.create_user(new).await.map_err(ApiError::from),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(ApiError::Internal),
+    };
+    match created {
+        Ok(_) => respond(&s, &user, StatusCode::OK, Some(t.get("users.created").to_string()), Vec::new()).await,
+        Err(ApiError::Invalid(inv)) => {
+            let errors = inv.0.iter().map(|e| e.message(t.lang)).collect();
+            respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    csrf: String,
+    password: String,
+}
+
+pub async fn reset_password(
+    State(s): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Id>,
+    Form(f): Form<ResetForm>,
+) -> Response {
+    if let Some(r) = admins_only(&user).or_else(|| csrf_refusal(&user, &f.csrf)) {
+        return r;
+    }
+    let t = user.tr;
+    if f.password.chars().count() < 8 {
+        return respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, vec![t.get("account.short").to_string()])
+            .await;
+    }
+    let result = match hash(f.password).await {
+        Ok(h) => s.store.set_password_hash(id, &h).await.map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => respond(&s, &user, StatusCode::OK, Some(t.get("users.reset_done").to_string()), Vec::new()).await,
+        Err(e) => e.into_response(),
+    }
+}
