@@ -14,18 +14,19 @@ fn browser() -> Client {
     Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
 }
 
-async fn user_with_password(app: &TestApp, username: &str) {
+async fn account_with_password(app: &TestApp, username: &str, role: Role, unit_id: Option<i64>) {
     let hash = tuijin::auth::hash_password(PASSWORD).unwrap();
-    app.store
-        .create_user(NewUser {
-            username: username.into(),
-            display_name: "督查室 李明".into(),
-            role: Role::Supervisor,
-            unit_id: None,
-            password_hash: Some(hash),
-        })
-        .await
-        .unwrap();
+    let display_name = if role == Role::Supervisor { "督查室 李明" } else { "联络员" }.to_string();
+    let new = NewUser { username: username.into(), display_name, role, unit_id, password_hash: Some(hash) };
+    app.store.create_user(new).await.unwrap();
+}
+
+async fn user_with_password(app: &TestApp, username: &str) {
+    account_with_password(app, username, Role::Supervisor, None).await;
+}
+
+async fn liaison_with_password(app: &TestApp, username: &str, unit: i64) {
+    account_with_password(app, username, Role::Liaison, Some(unit)).await;
 }
 
 fn hidden(html: &str, name: &str) -> String {
@@ -178,20 +179,6 @@ async fn the_language_switch_is_remembered_with_the_account() {
     sign_in(&app, &other, "lm", PASSWORD).await;
     let (_, html) = page(&app, &other, "/ledger").await;
     assert!(html.contains("Sign out"));
-}
-
-async fn liaison_with_password(app: &TestApp, username: &str, unit: i64) {
-    let hash = tuijin::auth::hash_password(PASSWORD).unwrap();
-    app.store
-        .create_user(NewUser {
-            username: username.into(),
-            display_name: "联络员".into(),
-            role: Role::Liaison,
-            unit_id: Some(unit),
-            password_hash: Some(hash),
-        })
-        .await
-        .unwrap();
 }
 
 /// Posts the task's edit form with these fields changed (others as stored).
@@ -374,17 +361,7 @@ async fn administrators_add_accounts_and_reset_passwords() {
     let app = spawn_app().await;
     let s = app.seed().await;
     user_with_password(&app, "lm").await;
-    let hash = tuijin::auth::hash_password(PASSWORD).unwrap();
-    app.store
-        .create_user(NewUser {
-            username: "root".into(),
-            display_name: "管理员".into(),
-            role: Role::Admin,
-            unit_id: None,
-            password_hash: Some(hash),
-        })
-        .await
-        .unwrap();
+    account_with_password(&app, "root", Role::Admin, None).await;
     // A supervisor may not.
     let c = browser();
     sign_in(&app, &c, "lm", PASSWORD).await;
