@@ -247,8 +247,14 @@ async fn story(store: Arc<dyn Store>) {
         .iter()
         .any(|e| e.entity == "milestone" && e.field == "actual_value" && e.new_value.as_deref() == Some("7.5")));
     assert!(h1.iter().all(|e| e.user_name == "系统"));
-    // Deleting a unit still in use is refused.
-    assert_eq!(code_of(store.delete_unit(&actor, zj.id).await.unwrap_err()), "id:conflicting");
+    // Deleting a unit still in use is refused, and the failed write does not
+    // block the next one (a write that follows a refused delete at once
+    // once met SQLITE_BUSY).
+    for i in 0..30 {
+        assert_eq!(code_of(store.delete_unit(&actor, zj.id).await.unwrap_err()), "id:conflicting");
+        let p = store.create_person(&actor, person(&format!("临时{i}"), zj.id)).await.unwrap();
+        store.delete_person(&actor, p.id).await.unwrap();
+    }
 
     // Accounts and tokens.
     let user = store

@@ -10,6 +10,7 @@ mod history;
 mod i18n;
 mod ledger;
 mod login;
+mod milestone_edit;
 mod names;
 mod session;
 mod task_edit;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ledger", get(ledger::page))
         .route("/tasks/{id}", get(task_page::page))
         .route("/tasks/{id}/edit", get(task_edit::form_page).post(task_edit::submit))
+        .route("/milestones/{id}/edit", get(milestone_edit::form_page).post(milestone_edit::submit))
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
         .route("/admin/users", get(account::users).post(account::add_user))

@@ -20,6 +20,7 @@ pub struct Field {
 }
 
 pub struct MilestoneLine {
+    pub id: Id,
     pub date: String,
     pub title: String,
     pub class: &'static str,
@@ -106,6 +107,7 @@ async fn build(s: &AppState, user: &WebUser, id: Id) -> Result<TaskPage, ApiErro
         .await?
         .into_iter()
         .map(|m| {
+            let id = m.id;
             let m = m.fields;
             let (class, state) = if m.done {
                 ("done", t.get("task.milestone_done").to_string())
@@ -114,7 +116,7 @@ async fn build(s: &AppState, user: &WebUser, id: Id) -> Result<TaskPage, ApiErro
             } else {
                 ("", t.get("task.milestone_open").to_string())
             };
-            MilestoneLine { date: date(m.planned_date, lang), title: m.title, class, state }
+            MilestoneLine { id, date: date(m.planned_date, lang), title: m.title, class, state }
         })
         .collect();
     let mut relations = Vec::new();

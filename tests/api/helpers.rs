@@ -22,6 +22,8 @@ pub struct TestApp {
 /// SQLite by default; PostgreSQL when `TUIJIN_TEST_DATABASE=postgres`
 /// (the test command runs the suite both ways).
 pub async fn spawn_app() -> TestApp {
+    // Server errors appear in a failing test's output.
+    let _ = tracing_subscriber::fmt().with_env_filter("tuijin=debug").with_test_writer().try_init();
     let dir = tempfile::tempdir().unwrap();
     let url = if std::env::var("TUIJIN_TEST_DATABASE").as_deref() == Ok("postgres") {
         let server = crate::common::postgres_url().expect("TUIJIN_TEST_POSTGRES_URL for the PostgreSQL run");

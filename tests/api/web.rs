@@ -414,3 +414,58 @@ async fn administrators_add_accounts_and_reset_passwords() {
     let (status, _) = sign_in(&app, &browser(), "zq", "reset by admin").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn a_liaison_records_a_milestone_done_but_cannot_move_it() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    let m = app
+        .create(
+            &format!("/tasks/{}/milestones", s.task),
+            json!({"title": "完成7条", "planned_date": "2021-06-30", "planned_value": "7"}),
+        )
+        .await;
+    let id = m["id"].as_i64().unwrap();
+    liaison_with_password(&app, "own", s.unit_a).await;
+    let c = browser();
+    sign_in(&app, &c, "own", PASSWORD).await;
+    let (_, task) = page(&app, &c, &format!("/tasks/{}", s.task)).await;
+    assert!(task.contains(&format!("/milestones/{id}/edit")), "an edit link per milestone");
+    let (status, form) = page(&app, &c, &format!("/milestones/{id}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("name=\"planned_date\" type=\"date\" value=\"2021-06-30\" disabled"), "{form}");
+    let csrf = hidden(&form, "csrf");
+    let post = |fields: Vec<(&'static str, String)>| {
+        let req = c.post(format!("{}/milestones/{id}/edit", app.addr));
+        let mut body = vec![("csrf", csrf.clone())];
+        body.extend(fields);
+        async move {
+            let res = req.form(&body).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = post(vec![("version", "1".into()), ("planned_date", "2021-09-30".into())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("您的角色不能修改：计划日期"), "{html}");
+    let (status, html) = post(vec![("version", "1".into()), ("actual_value", "七".into())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("实际值格式不正确"), "{html}");
+    let done = vec![
+        ("version", "1".to_string()),
+        ("actual_date", "2021-06-28".to_string()),
+        ("actual_value", "7".to_string()),
+        ("done", "false".to_string()),
+        ("done", "true".to_string()),
+    ];
+    let (status, _) = post(done.clone()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, stored) = crate::helpers::body(app.get(&format!("/milestones/{id}"), &app.admin).await).await;
+    assert_eq!(
+        (stored["done"].as_bool(), stored["actual_value"].as_str(), stored["version"].as_i64()),
+        (Some(true), Some("7"), Some(2))
+    );
+    // The same form sent again is stale now.
+    let (status, html) = post(done).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("已被他人修改"));
+}

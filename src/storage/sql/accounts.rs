@@ -19,7 +19,7 @@ macro_rules! impl_account_store {
 
             async fn create_user(&self, new: NewUser) -> Result<User> {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let mut inv = Invalid::default();
                 Self::check_unique(&mut *tx, &mut inv, "SELECT id FROM users WHERE username = $1 AND id <> $2", "username", &new.username, 0)
                     .await?;

@@ -125,7 +125,7 @@ macro_rules! impl_common {
                 M: From<R> + HasFields,
             {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let old: M = Self::fetch_row::<R, M>(&mut *tx, table, entity, id).await?;
                 sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
                     .bind(id)

@@ -15,7 +15,7 @@ macro_rules! impl_item_methods {
 
             async fn milestone_create(&self, actor: &Actor, task_id: Id, f: Valid<MilestoneFields>) -> Result<Milestone> {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE id = $1")
                     .bind(task_id)
                     .fetch_optional(&mut *tx)
@@ -49,7 +49,7 @@ macro_rules! impl_item_methods {
                 }
                 let (id, version) = (old.id, old.version);
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let now = now();
                 let done = sqlx::query(
                     "UPDATE milestones SET title = $1, planned_date = $2, planned_value = $3, actual_date = $4, actual_value = $5, \
@@ -77,7 +77,7 @@ macro_rules! impl_item_methods {
 
             async fn milestone_delete(&self, actor: &Actor, id: Id) -> Result<()> {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let old = Self::fetch_milestone(&mut *tx, id).await?;
                 sqlx::query("DELETE FROM milestones WHERE id = $1").bind(id).execute(&mut *tx).await?;
                 Self::history(&mut *tx, actor, "milestone", id, Some(old.task_id), "delete", &diff(Some(&old.fields), None)).await?;
@@ -115,7 +115,7 @@ macro_rules! impl_item_methods {
 
             async fn relation_create(&self, actor: &Actor, f: Valid<RelationFields>) -> Result<Relation> {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let mut inv = Invalid::default();
                 Self::check_refs(&mut *tx, &mut inv, "tasks", "predecessor_id", "task", &[f.predecessor_id]).await?;
                 Self::check_refs(&mut *tx, &mut inv, "tasks", "successor_id", "task", &[f.successor_id]).await?;
@@ -154,7 +154,7 @@ macro_rules! impl_item_methods {
                 }
                 let (id, version) = (old.id, old.version);
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let now = now();
                 let done = sqlx::query(
                     "UPDATE task_relations SET lag_days = $1, note = $2, updated_at = $3, version = version + 1 WHERE id = $4 AND version = $5",
@@ -177,7 +177,7 @@ macro_rules! impl_item_methods {
 
             async fn relation_delete(&self, actor: &Actor, id: Id) -> Result<()> {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let old = Self::fetch_relation(&mut *tx, id).await?;
                 sqlx::query("DELETE FROM task_relations WHERE id = $1").bind(id).execute(&mut *tx).await?;
                 let changes = diff(Some(&old.fields), None);

@@ -58,6 +58,17 @@ pub struct SqlStore<DB: sqlx::Database> {
 }
 
 impl<DB: sqlx::Database> SqlStore<DB> {
+    /// A write transaction. On SQLite it takes the write lock at BEGIN
+    /// (IMMEDIATE): a deferred transaction that has read and then wants to
+    /// write gets SQLITE_BUSY at once when another connection is still
+    /// finishing (a rollback queued by a failed write), without waiting.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, DB>> {
+        Ok(match &self.write_lock {
+            Some(_) => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            None => self.pool.begin().await?,
+        })
+    }
+
     async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
         match &self.write_lock {
             Some(m) => Some(m.lock().await),

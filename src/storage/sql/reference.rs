@@ -17,7 +17,7 @@ macro_rules! impl_reference_store {
 
             async fn create_unit(&self, actor: &Actor, f: Valid<UnitFields>) -> Result<Unit> {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let mut inv = Invalid::default();
                 Self::check_unique(&mut *tx, &mut inv, "SELECT id FROM units WHERE name = $1 AND id <> $2", "name", &f.name, 0).await?;
                 inv.into_result(())?;
@@ -43,7 +43,7 @@ macro_rules! impl_reference_store {
                 }
                 let (id, version) = (old.id, old.version);
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let now = now();
                 let mut inv = Invalid::default();
                 Self::check_unique(&mut *tx, &mut inv, "SELECT id FROM units WHERE name = $1 AND id <> $2", "name", &f.name, id).await?;
@@ -84,7 +84,7 @@ macro_rules! impl_reference_store {
 
             async fn create_person(&self, actor: &Actor, f: Valid<PersonFields>) -> Result<Person> {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let mut inv = Invalid::default();
                 Self::check_refs(&mut *tx, &mut inv, "units", "unit_id", "unit", &[f.unit_id]).await?;
                 inv.into_result(())?;
@@ -111,7 +111,7 @@ macro_rules! impl_reference_store {
                 }
                 let (id, version) = (old.id, old.version);
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let now = now();
                 let mut inv = Invalid::default();
                 Self::check_refs(&mut *tx, &mut inv, "units", "unit_id", "unit", &[f.unit_id]).await?;
@@ -153,7 +153,7 @@ macro_rules! impl_reference_store {
 
             async fn create_key_work(&self, actor: &Actor, f: Valid<KeyWorkFields>) -> Result<KeyWork> {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 Self::check_key_work(&mut *tx, &f, 0).await?;
                 let now = now();
                 let id: i64 = sqlx::query_scalar(
@@ -180,7 +180,7 @@ macro_rules! impl_reference_store {
                 }
                 let (id, version) = (old.id, old.version);
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let now = now();
                 Self::check_key_work(&mut *tx, &f, id).await?;
                 let done = sqlx::query(

@@ -289,7 +289,7 @@ macro_rules! impl_task_store {
 
             async fn create_task(&self, actor: &Actor, f: Valid<TaskFields>) -> Result<Task> {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 Self::check_task(&mut *tx, &f, None, 0).await?;
                 let now = now();
                 let id: i64 = sqlx::query_scalar(
@@ -341,7 +341,7 @@ macro_rules! impl_task_store {
                     self.update_task_one_trip(actor, old, n.clone(), &changes, now).await?
                 } else {
                     let _w = self.write_guard().await;
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.begin_write().await?;
                     Self::check_task(&mut *tx, n, Some(o), old.id).await?;
                     let mut qb: QueryBuilder<$DB> = QueryBuilder::new("");
                     Self::push_task_update(&mut qb, o, n, old, now);
@@ -363,7 +363,7 @@ macro_rules! impl_task_store {
 
             async fn delete_task(&self, actor: &Actor, id: Id) -> Result<()> {
                 let _w = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let old = Self::fetch_task(&mut *tx, id).await?;
                 let milestones: Vec<MilestoneRow> = sqlx::query_as("SELECT * FROM milestones WHERE task_id = $1")
                     .bind(id)
