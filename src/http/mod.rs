@@ -13,6 +13,7 @@ mod tokens;
 
 pub use error::{ApiError, ErrorBody};
 pub use people::{parse_new_user, NewUserBody};
+pub use reference::check_version as check_version_of;
 pub use tasks::{check_fields, today, TaskListParams};
 
 use crate::storage::Store;

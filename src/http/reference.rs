@@ -21,7 +21,7 @@ pub(super) fn require_office(actor: &Actor) -> Result<(), ApiError> {
 }
 
 /// The refusal of a stale version before any work is done.
-pub(super) fn check_version<T: serde::Serialize>(sent: i64, current: &T, current_version: i64) -> Result<(), ApiError> {
+pub fn check_version<T: serde::Serialize>(sent: i64, current: &T, current_version: i64) -> Result<(), ApiError> {
     if sent == current_version {
         Ok(())
     } else {

@@ -12,6 +12,7 @@ mod ledger;
 mod login;
 mod milestone_edit;
 mod names;
+mod reference_admin;
 mod session;
 mod task_edit;
 mod task_page;
@@ -36,6 +37,12 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}", get(task_page::page))
         .route("/tasks/{id}/edit", get(task_edit::form_page).post(task_edit::submit))
         .route("/milestones/{id}/edit", get(milestone_edit::form_page).post(milestone_edit::submit))
+        .route("/admin/units", get(reference_admin::units).post(reference_admin::add_unit))
+        .route("/admin/units/{id}", post(reference_admin::save_unit))
+        .route("/admin/people", get(reference_admin::people).post(reference_admin::add_person))
+        .route("/admin/people/{id}", post(reference_admin::save_person))
+        .route("/admin/key-works", get(reference_admin::key_works).post(reference_admin::add_key_work))
+        .route("/admin/key-works/{id}", post(reference_admin::save_key_work))
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
         .route("/admin/users", get(account::users).post(account::add_user))
@@ -55,11 +62,17 @@ pub struct UserChrome {
     pub name: String,
     pub csrf: String,
     pub admin: bool,
+    pub office: bool,
 }
 
 impl From<&session::WebUser> for UserChrome {
     fn from(u: &session::WebUser) -> Self {
-        UserChrome { name: u.actor.display_name.clone(), csrf: u.csrf.clone(), admin: u.actor.may_manage_accounts() }
+        UserChrome {
+            name: u.actor.display_name.clone(),
+            csrf: u.csrf.clone(),
+            admin: u.actor.may_manage_accounts(),
+            office: u.actor.may_edit_ledger_structure(),
+        }
     }
 }
 

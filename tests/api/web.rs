@@ -469,3 +469,59 @@ async fn a_liaison_records_a_milestone_done_but_cannot_move_it() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(html.contains("已被他人修改"));
 }
+
+#[tokio::test]
+async fn the_office_maintains_units_people_and_key_works() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    user_with_password(&app, "lm").await;
+    let c = browser();
+    sign_in(&app, &c, "lm", PASSWORD).await;
+    let (status, html) = page(&app, &c, "/admin/units").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("value=\"区住建局\""), "{html}");
+    let csrf = hidden(&html, "csrf");
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let req = c.post(format!("{}{path}", app.addr));
+        let mut body = vec![("csrf", csrf.clone())];
+        body.extend(form);
+        async move {
+            let res = req.form(&body).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) =
+        post("/admin/units".into(), vec![("name", "区发改委".into()), ("short_name", "发改".into())]).await;
+    assert!(status == StatusCode::OK && html.contains("已保存") && html.contains("value=\"区发改委\""), "{html}");
+    let (status, html) = post("/admin/units".into(), vec![("name", "区发改委".into())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("名称“区发改委”已存在"), "{html}");
+    let unit = format!("/admin/units/{}", s.unit_b);
+    let (status, _) = post(unit.clone(), vec![("version", "1".into()), ("name", "区城市管理局".into())]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, html) = post(unit, vec![("version", "1".into()), ("name", "区城管".into())]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{html}");
+    let (status, html) = post(
+        "/admin/people".into(),
+        vec![("name", "李四".into()), ("title", "副区长".into()), ("unit_id", s.unit_a.to_string())],
+    )
+    .await;
+    assert!(status == StatusCode::OK && html.contains("value=\"李四\""), "{html}");
+    let (status, html) = post(
+        format!("/admin/key-works/{}", s.key_work),
+        vec![
+            ("version", "1".into()),
+            ("name", "二七商圈区域城市复兴（一号工程）".into()),
+            ("lead_body_unit_id", s.unit_a.to_string()),
+            ("lead_leader_id", s.person.to_string()),
+        ],
+    )
+    .await;
+    assert!(status == StatusCode::OK && html.contains("一号工程"), "{html}");
+    // Leaders and liaisons may not.
+    liaison_with_password(&app, "own", s.unit_a).await;
+    let l = browser();
+    sign_in(&app, &l, "own", PASSWORD).await;
+    let (status, _) = page(&app, &l, "/admin/people").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
