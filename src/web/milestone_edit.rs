@@ -169,3 +169,74 @@ pub async fn submit(State(s): State<AppState>, user: WebUser, Path(id): Path<Id>
         Err(e) => ApiError::from(e).into_response(),
     }
 }
+
+#[derive(serde::Deserialize)]
+pub struct NewMilestone {
+    csrf: String,
+    title: String,
+    planned_date: String,
+    #[serde(default)]
+    planned_value: String,
+}
+
+/// The office adds a milestone from the task page.
+pub async fn add(
+    State(s): State<AppState>,
+    user: WebUser,
+    Path(task_id): Path<Id>,
+    axum::Form(f): axum::Form<NewMilestone>,
+) -> Response {
+    if let Some(refusal) = csrf_refusal(&user, &f.csrf) {
+        return refusal;
+    }
+    if !user.actor.may_edit_ledger_structure() {
+        return (StatusCode::FORBIDDEN, user.tr.get("edit.refused").to_string()).into_response();
+    }
+    let t = user.tr;
+    let mut inv = Invalid::default();
+    let planned_date = match form::date(&mut inv, "planned_date", f.planned_date.trim()) {
+        Some(Some(d)) => Some(d),
+        Some(None) => {
+            inv.push("planned_date", tuijin_domain::Problem::Required);
+            None
+        }
+        None => None,
+    };
+    let planned_value = form::decimal(&mut inv, "planned_value", f.planned_value.trim()).flatten();
+    let fields = planned_date.map(|planned_date| MilestoneFields {
+        title: f.title,
+        planned_date,
+        planned_value,
+        actual_date: None,
+        actual_value: None,
+        done: false,
+    });
+    let result = match (inv.is_empty(), fields) {
+        (true, Some(fields)) => match fields.validate() {
+            Ok(v) => s.store.create_milestone(&user.actor, task_id, v).await.map_err(ApiError::from),
+            Err(e) => Err(e.into()),
+        },
+        _ => Err(inv.into()),
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/tasks/{task_id}")).into_response(),
+        Err(ApiError::Invalid(inv)) => {
+            let text = inv.0.iter().map(|e| e.message(t.lang)).collect::<Vec<_>>().join(t.lang.pick("；", "; "));
+            let page = MessagePage { t, user: Some((&user).into()), message: text, back: format!("/tasks/{task_id}") };
+            let mut res = render(&page);
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            res
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A message and a way back.
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    t: Tr,
+    user: Option<UserChrome>,
+    message: String,
+    back: String,
+}

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}", get(task_page::page))
         .route("/tasks/{id}/edit", get(task_edit::form_page).post(task_edit::submit))
         .route("/milestones/{id}/edit", get(milestone_edit::form_page).post(milestone_edit::submit))
+        .route("/tasks/{id}/milestones", post(milestone_edit::add))
         .route("/admin/units", get(reference_admin::units).post(reference_admin::add_unit))
         .route("/admin/units/{id}", post(reference_admin::save_unit))
         .route("/admin/people", get(reference_admin::people).post(reference_admin::add_person))

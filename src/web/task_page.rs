@@ -41,6 +41,9 @@ struct TaskPage {
     heading: String,
     key_work: String,
     can_edit: bool,
+    /// The office may add milestones.
+    office: bool,
+    csrf: String,
     fields: Vec<Field>,
     description: String,
     milestones: Vec<MilestoneLine>,
@@ -157,6 +160,8 @@ async fn build(s: &AppState, user: &WebUser, id: Id) -> Result<TaskPage, ApiErro
         heading: format!("{} {}", f.code, f.title),
         key_work: names.key_work(f.key_work_id),
         can_edit: user.actor.may_edit_task(f.lead_unit_id),
+        office: user.actor.may_edit_ledger_structure(),
+        csrf: user.csrf.clone(),
         fields,
         description: f.description.clone(),
         milestones,

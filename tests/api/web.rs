@@ -525,3 +525,46 @@ async fn the_office_maintains_units_people_and_key_works() {
     let (status, _) = page(&app, &l, "/admin/people").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_office_adds_a_milestone_from_the_task_page() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    user_with_password(&app, "lm").await;
+    let c = browser();
+    sign_in(&app, &c, "lm", PASSWORD).await;
+    let (_, html) = page(&app, &c, &format!("/tasks/{}", s.task)).await;
+    let csrf = hidden(&html, "csrf");
+    let url = format!("{}/tasks/{}/milestones", app.addr, s.task);
+    let res = c
+        .post(&url)
+        .form(&[("csrf", csrf.as_str()), ("title", "完成7条"), ("planned_date", "2021-06-30"), ("planned_value", "七")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("计划值格式不正确"));
+    let res = c
+        .post(&url)
+        .form(&[("csrf", csrf.as_str()), ("title", "完成7条"), ("planned_date", "2021-06-30"), ("planned_value", "7")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &c, &format!("/tasks/{}", s.task)).await;
+    assert!(html.contains("2021年6月30日</strong> 完成7条"), "{html}");
+    // A liaison sees no such form and is refused anyway.
+    liaison_with_password(&app, "own", s.unit_a).await;
+    let l = browser();
+    sign_in(&app, &l, "own", PASSWORD).await;
+    let (_, html) = page(&app, &l, &format!("/tasks/{}", s.task)).await;
+    assert!(!html.contains("add-ms"));
+    let csrf = hidden(&html, "csrf");
+    let res = l
+        .post(&url)
+        .form(&[("csrf", csrf.as_str()), ("title", "x"), ("planned_date", "2021-07-01")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
