@@ -100,6 +100,7 @@ mod tests {
             key_works: HashMap::new(),
             unit_list: Vec::new(),
             key_work_list: Vec::new(),
+            person_list: Vec::new(),
         }
     }
 

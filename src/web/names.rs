@@ -12,6 +12,8 @@ pub struct Names {
     /// (id, name) in their sort order, for filter lists.
     pub unit_list: Vec<(Id, String)>,
     pub key_work_list: Vec<(Id, String)>,
+    /// (id, "name（title）") in sort order, for choosing leaders.
+    pub person_list: Vec<(Id, String)>,
 }
 
 impl Names {
@@ -23,6 +25,7 @@ impl Names {
             units: units.iter().map(|u| (u.id, u.fields.name.clone())).collect(),
             people: people.iter().map(|p| (p.id, p.fields.name.clone())).collect(),
             key_works: key_works.iter().map(|k| (k.id, k.fields.name.clone())).collect(),
+            person_list: people.iter().map(|p| (p.id, format!("{}（{}）", p.fields.name, p.fields.title))).collect(),
             unit_list: units.into_iter().map(|u| (u.id, u.fields.name)).collect(),
             key_work_list: key_works.into_iter().map(|k| (k.id, k.fields.name)).collect(),
         })

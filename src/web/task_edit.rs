@@ -219,7 +219,6 @@ fn locked_for(actor: &Actor) -> Vec<&'static str> {
 async fn page(s: &AppState, user: &WebUser, task: &Task, values: Values, version: i64) -> Result<EditPage, ApiError> {
     let t = user.tr;
     let names = Names::load(s.store.as_ref()).await?;
-    let people = s.store.list_people().await?;
     let labels = FIELDS
         .iter()
         .map(|f| {
@@ -244,10 +243,7 @@ async fn page(s: &AppState, user: &WebUser, task: &Task, values: Values, version
         banner: None,
         conflict: Vec::new(),
         units: names.unit_list.iter().map(|(i, n)| Choice { value: i.to_string(), label: n.clone() }).collect(),
-        people: people
-            .into_iter()
-            .map(|p| Choice { value: p.id.to_string(), label: format!("{}（{}）", p.fields.name, p.fields.title) })
-            .collect(),
+        people: names.person_list.iter().map(|(i, n)| Choice { value: i.to_string(), label: n.clone() }).collect(),
         statuses: Status::ALL
             .iter()
             .map(|x| Choice { value: x.as_str().into(), label: x.label(t.lang).into() })
