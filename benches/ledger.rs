@@ -23,7 +23,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
+#[path = "support/pages.rs"]
+mod pages;
+
 const UNITS: usize = 25;
+/// The bench account's password, for signing in to the web pages.
+const BENCH_PASSWORD: &str = "bench-password-2021";
 const PEOPLE: usize = 20;
 const KEY_WORKS: usize = 5;
 const MILESTONES_PER_TASK: usize = 3;
@@ -94,7 +99,11 @@ impl Server {
             }
         };
         cli(&database_url, &["migrate"]);
-        cli(&database_url, &["user", "add", "bench", "--role", "supervisor"]);
+        cli_with_input(
+            &database_url,
+            &["user", "add", "bench", "--role", "supervisor", "--password-stdin"],
+            BENCH_PASSWORD,
+        );
         let token = cli(&database_url, &["token", "create", "--user", "bench"]).trim().to_string();
         assert!(!token.is_empty(), "`tuijin token create` printed no token");
 
@@ -147,13 +156,22 @@ impl Drop for Server {
 
 /// Runs one `tuijin` command to completion and returns its stdout.
 fn cli(database_url: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_tuijin"))
+    cli_with_input(database_url, args, "")
+}
+
+/// Runs one `tuijin` command with `input` on its standard input.
+fn cli_with_input(database_url: &str, args: &[&str], input: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tuijin"))
         .arg("--database-url")
         .arg(database_url)
         .args(args)
-        .stdin(Stdio::null())
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("cannot run tuijin");
+    child.stdin.take().expect("piped stdin").write_all(input.as_bytes()).expect("write to tuijin's stdin");
+    let out = child.wait_with_output().expect("cannot run tuijin");
     assert!(
         out.status.success(),
         "tuijin {} failed ({}): {}{}",
@@ -650,6 +668,7 @@ struct Report {
     list_by_key_work: ListResult,
     reads: (Latencies, Vec<(u16, usize)>),
     updates: (Throughput, Latencies),
+    pages: Vec<pages::PageResult>,
     wall: Duration,
 }
 
@@ -728,6 +747,9 @@ impl Report {
             upd_lat,
             &upd.failed,
         );
+        for p in &self.pages {
+            lat(&p.label, format!("{:.0} KB", p.mean_kb), &p.latencies, &p.failed);
+        }
         println!("{}", "-".repeat(106));
         println!(
             "server RSS: idle {:.1} MB after start, {:.1} MB at end, peak (VmHWM) {:.1} MB",
@@ -807,6 +829,9 @@ async fn run(server: &Server, config: &Config, idle_rss_mb: f64) -> Report {
     .await;
     let reads = measure_reads(&api, &tasks).await;
     let updates = measure_updates(&api, &mut tasks).await;
+    eprintln!("measuring the web pages …");
+    let ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
+    let pages = pages::measure(server, &refs, &ids).await;
 
     Report {
         backend: config.backend(),
@@ -821,6 +846,7 @@ async fn run(server: &Server, config: &Config, idle_rss_mb: f64) -> Report {
         list_by_key_work,
         reads,
         updates,
+        pages,
         wall: Duration::ZERO,
     }
 }

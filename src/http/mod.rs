@@ -12,7 +12,7 @@ mod tasks;
 mod tokens;
 
 pub use error::{ApiError, ErrorBody};
-pub use people::{parse_new_user, NewUserBody};
+pub use people::{change_user, parse_new_user, NewUserBody, UserPatch};
 pub use reference::check_version as check_version_of;
 pub use tasks::{check_fields, today, TaskListParams};
 
@@ -37,6 +37,11 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<dyn Store>) -> AppState {
         AppState { store, tokens: Arc::default(), throttle: Arc::default() }
+    }
+
+    /// After an account changes, its API tokens are looked up afresh.
+    pub fn forget_cached_actor(&self, user_id: tuijin_domain::Id) {
+        self.tokens.forget_user(user_id);
     }
 }
 

@@ -47,4 +47,5 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::get_relation, ledger::update_relation, ledger::delete_relation))
         .routes(routes!(people::me))
         .routes(routes!(people::list_users, people::create_user))
+        .routes(routes!(people::update_user))
 }

@@ -3,7 +3,7 @@
 use super::extract::Body;
 use super::reference::{check_version, require_office};
 use super::{ApiError, AppState};
-use crate::storage::{NewUser, Person, User};
+use crate::storage::{NewUser, Person, User, UserChanges};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -133,4 +133,59 @@ pub async fn create_user(
     }
     let new = parse_new_user(b)?;
     Ok((StatusCode::CREATED, Json(s.store.create_user(new).await?)))
+}
+
+/// An administrator's change to an account; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    /// `null` unbinds the account from its unit.
+    #[serde(default, deserialize_with = "tuijin_domain::patch::nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub unit_id: Option<Option<Id>>,
+    pub disabled: Option<bool>,
+}
+
+/// Applies a change to an account and saves it. An administrator cannot
+/// disable or demote their own account (nobody would be left to undo it).
+pub async fn change_user(s: &AppState, actor: &Actor, id: Id, p: UserPatch) -> Result<User, ApiError> {
+    if !actor.may_manage_accounts() {
+        return Err(ApiError::Forbidden);
+    }
+    let user =
+        s.store.list_users().await?.into_iter().find(|u| u.id == id).ok_or(ApiError::NotFound { entity: "user" })?;
+    let c = UserChanges {
+        display_name: p.display_name.map(|n| n.trim().to_string()).unwrap_or(user.display_name),
+        role: p.role.unwrap_or(user.role),
+        unit_id: p.unit_id.unwrap_or(user.unit_id),
+        disabled: p.disabled.unwrap_or(user.disabled),
+    };
+    let mut inv = Invalid::default();
+    if c.role == Role::Liaison && c.unit_id.is_none() {
+        inv.push("unit_id", Problem::Conflicting { detail: "liaison_needs_unit" });
+    }
+    if id == actor.user_id && (c.disabled || c.role != Role::Admin) {
+        inv.push(if c.disabled { "disabled" } else { "role" }, Problem::Conflicting { detail: "own_account" });
+    }
+    if c.display_name.chars().count() > 64 {
+        inv.push("display_name", Problem::TooLong { max: 64 });
+    }
+    inv.into_result(())?;
+    let saved = s.store.update_user(id, c).await?;
+    // A changed or disabled account must not keep its old rights via the token cache.
+    s.forget_cached_actor(id);
+    Ok(saved)
+}
+
+#[utoipa::path(patch, path = "/users/{id}", tag = "accounts", request_body = UserPatch,
+    responses((status = 200, body = User), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn update_user(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Id>,
+    Body(p): Body<UserPatch>,
+) -> Result<Json<User>, ApiError> {
+    Ok(Json(change_user(&s, &actor, id, p).await?))
 }

@@ -29,6 +29,13 @@ impl TokenCache {
         }
         entries.insert(token_hash, (actor, Instant::now()));
     }
+
+    /// Drops every cached token of an account, so a change to it applies
+    /// at once.
+    pub fn forget_user(&self, user_id: tuijin_domain::Id) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|_, (actor, _)| actor.user_id != user_id);
+    }
 }
 
 #[cfg(test)]
@@ -44,5 +51,7 @@ mod tests {
         c.put("h".into(), a.clone());
         assert_eq!(c.get("h"), Some(a));
         assert!(c.get("other").is_none());
+        c.forget_user(1);
+        assert!(c.get("h").is_none());
     }
 }

@@ -99,6 +99,9 @@ pub trait AccountStore: Send + Sync {
     async fn find_user(&self, username: &str) -> Result<Option<User>>;
     async fn create_user(&self, new: NewUser) -> Result<User>;
     async fn set_password_hash(&self, user_id: Id, hash: &str) -> Result<()>;
+    /// Changes an account's role, unit, name or disabling; disabling ends
+    /// its browser sessions in the same transaction.
+    async fn update_user(&self, user_id: Id, changes: UserChanges) -> Result<User>;
     /// Stores the hash of a new token; the token itself is never stored.
     async fn create_token(&self, user_id: Id, token_hash: &str, name: &str) -> Result<()>;
     async fn actor_for_token(&self, token_hash: &str) -> Result<Option<Actor>>;

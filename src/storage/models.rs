@@ -99,6 +99,17 @@ pub struct NewUser {
     pub password_hash: Option<String>,
 }
 
+/// What an administrator changes of an account (not its name or password).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserChanges {
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<Id>,
+    /// A disabled account cannot sign in; its sessions end and its API
+    /// tokens stop working.
+    pub disabled: bool,
+}
+
 /// A signed-in browser session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {

@@ -92,8 +92,11 @@ pub struct UserRow {
     pub id: Id,
     pub username: String,
     pub name: String,
-    pub role: String,
+    pub role: &'static str,
     pub unit: String,
+    pub disabled: bool,
+    /// The administrator's own row: no disabling or demoting it.
+    pub me: bool,
 }
 
 pub struct Choice {
@@ -134,8 +137,10 @@ async fn users_page(
             id: u.id,
             username: u.username,
             name: u.display_name,
-            role: role_label(u.role, t),
-            unit: u.unit_id.map(|id| names.unit(id)).unwrap_or_else(|| t.get("users.none").to_string()),
+            role: u.role.as_str(),
+            unit: u.unit_id.map(|id| id.to_string()).unwrap_or_default(),
+            disabled: u.disabled,
+            me: u.id == user.actor.user_id,
         })
         .collect();
     Ok(UsersPage {
@@ -244,6 +249,39 @@ pub async fn reset_password(
     };
     match result {
         Ok(()) => respond(&s, &user, StatusCode::OK, Some(t.get("users.reset_done").to_string()), Vec::new()).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// An administrator changes an account's name, role, unit or disabling.
+pub async fn change_user(
+    State(s): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Id>,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = super::form::FormData::parse(&body);
+    if let Some(r) = admins_only(&user).or_else(|| csrf_refusal(&user, &f.text("csrf").unwrap_or_default())) {
+        return r;
+    }
+    let t = user.tr;
+    let role = f.text("role").unwrap_or_default();
+    let Some(role) = Role::parse(&role) else {
+        return respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, vec![role]).await;
+    };
+    let patch = crate::http::UserPatch {
+        display_name: f.text("display_name"),
+        role: Some(role),
+        unit_id: Some(f.text("unit_id").and_then(|u| u.parse().ok())),
+        // A hidden "false" precedes the checkbox; the last value is the answer.
+        disabled: Some(f.all("disabled").last().is_some_and(|d| d == "true")),
+    };
+    match crate::http::change_user(&s, &user.actor, id, patch).await {
+        Ok(_) => respond(&s, &user, StatusCode::OK, Some(t.get("ref.saved").to_string()), Vec::new()).await,
+        Err(ApiError::Invalid(inv)) => {
+            let errors = inv.0.iter().map(|e| e.message(t.lang)).collect();
+            respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
+        }
         Err(e) => e.into_response(),
     }
 }

@@ -24,6 +24,38 @@ pub struct MilestoneCell {
     pub class: &'static str,
 }
 
+/// A column heading that sorts the ledger by it: the first click sorts
+/// ascending, the next descending; the mark shows the current order.
+pub struct SortHead {
+    pub href: String,
+    pub mark: &'static str,
+}
+
+/// The columns that sort, by their heading key and the API's sort name.
+const SORTABLE: &[(&str, &str)] =
+    &[("col.code", "code"), ("col.task", "title"), ("col.due", "due_date"), ("col.progress", "percent_complete")];
+
+fn sort_heads(pairs: &[(String, String)]) -> std::collections::HashMap<&'static str, SortHead> {
+    let current = pairs.iter().find(|(k, _)| k == "sort").map(|(_, v)| v.as_str()).unwrap_or("");
+    let others: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "sort").cloned().collect();
+    SORTABLE
+        .iter()
+        .map(|&(key, name)| {
+            let desc = format!("-{name}");
+            let (next, mark) = if current == name {
+                (desc.as_str(), "▲")
+            } else if current == desc {
+                (name, "▼")
+            } else {
+                (name, "")
+            };
+            let mut with_sort = others.clone();
+            with_sort.push(("sort".into(), next.into()));
+            (key, SortHead { href: link(&with_sort, 1), mark })
+        })
+        .collect()
+}
+
 pub struct Row {
     /// Set on the first row of each key work.
     pub group: Option<String>,
@@ -57,6 +89,23 @@ struct LedgerPage {
     overdue: bool,
     prev: Option<String>,
     next: Option<String>,
+    sorts: std::collections::HashMap<&'static str, SortHead>,
+}
+
+impl LedgerPage {
+    /// A heading, as a sorting link when its column sorts.
+    fn head(&self, key: &str) -> Option<&SortHead> {
+        self.sorts.get(key)
+    }
+
+    /// The one key work filtered on, for a new task to start in.
+    fn chosen_key_work(&self) -> Option<&str> {
+        let mut chosen = self.key_works.iter().filter(|o| o.selected);
+        match (chosen.next(), chosen.next()) {
+            (Some(one), None) => Some(&one.value),
+            _ => None,
+        }
+    }
 }
 
 /// The query without empty values (an unset filter in a GET form sends
@@ -106,6 +155,8 @@ async fn build(s: &AppState, user: &WebUser, raw: &str) -> Result<LedgerPage, Ap
     let q = params.q.clone().unwrap_or_default();
     let overdue = params.overdue.unwrap_or(false);
     let query = params.into_query(today())?;
+    // Group headings only make sense in ledger order.
+    let grouped = query.sort == crate::storage::TaskSort::Ledger;
     let names = Names::load(s.store.as_ref()).await?;
     let page = s.store.list_tasks(&query).await?;
     let ids: Vec<Id> = page.items.iter().map(|t| t.id).collect();
@@ -116,7 +167,7 @@ async fn build(s: &AppState, user: &WebUser, raw: &str) -> Result<LedgerPage, Ap
     let mut last_kw = None;
     for task in &page.items {
         let f = &task.fields;
-        let group = (last_kw != Some(f.key_work_id)).then(|| names.key_work(f.key_work_id));
+        let group = (grouped && last_kw != Some(f.key_work_id)).then(|| names.key_work(f.key_work_id));
         last_kw = Some(f.key_work_id);
         let ms = milestones
             .iter()
@@ -166,6 +217,7 @@ async fn build(s: &AppState, user: &WebUser, raw: &str) -> Result<LedgerPage, Ap
         overdue,
         prev: (query.page > 1).then(|| link(&pairs, query.page - 1)),
         next: (query.page < pages).then(|| link(&pairs, query.page + 1)),
+        sorts: sort_heads(&pairs),
     })
 }
 
@@ -178,5 +230,16 @@ mod tests {
         let pairs = clean_pairs("key_work=&status=in_progress&page=3&q=%E6%96%AD");
         assert_eq!(pairs, vec![("status".into(), "in_progress".into()), ("q".into(), "断".into())]);
         assert_eq!(link(&pairs, 4), "/ledger?status=in_progress&q=%E6%96%AD&page=4");
+    }
+
+    #[test]
+    fn a_sorted_column_links_to_the_reverse_order_and_keeps_the_filters() {
+        let heads = sort_heads(&clean_pairs("status=late&sort=due_date&page=2"));
+        let due = &heads["col.due"];
+        assert_eq!((due.href.as_str(), due.mark), ("/ledger?status=late&sort=-due_date&page=1", "▲"));
+        let code = &heads["col.code"];
+        assert_eq!((code.href.as_str(), code.mark), ("/ledger?status=late&sort=code&page=1", ""));
+        let heads = sort_heads(&clean_pairs("sort=-due_date"));
+        assert_eq!((heads["col.due"].href.as_str(), heads["col.due"].mark), ("/ledger?sort=due_date&page=1", "▼"));
     }
 }

@@ -31,7 +31,7 @@ pub struct NextParam {
 }
 
 /// Only paths on this server, never another site.
-fn safe_next(next: Option<&str>) -> String {
+pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/".into(),
@@ -85,7 +85,7 @@ pub async fn submit(
         return login_page(&headers, StatusCode::TOO_MANY_REQUESTS, next, username, Some("login.throttled"));
     }
     let user = match s.store.find_user(&username).await {
-        Ok(u) => u.filter(|u| !u.disabled),
+        Ok(u) => u,
         Err(e) => return crate::http::ApiError::from(e).into_response(),
     };
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
@@ -98,6 +98,10 @@ pub async fn submit(
         s.throttle.failed(&username, &addr);
         return login_page(&headers, StatusCode::UNAUTHORIZED, next, username, Some("login.failed"));
     };
+    // Said only to someone who knows the password: no hint to a guesser.
+    if user.disabled {
+        return login_page(&headers, StatusCode::FORBIDDEN, next, username, Some("login.disabled"));
+    }
     s.throttle.succeeded(&username);
     let token = crate::auth::new_token();
     let expires = chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS);

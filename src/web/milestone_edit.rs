@@ -192,7 +192,6 @@ pub async fn add(
     if !user.actor.may_edit_ledger_structure() {
         return (StatusCode::FORBIDDEN, user.tr.get("edit.refused").to_string()).into_response();
     }
-    let t = user.tr;
     let mut inv = Invalid::default();
     let planned_date = match form::date(&mut inv, "planned_date", f.planned_date.trim()) {
         Some(Some(d)) => Some(d),
@@ -220,23 +219,6 @@ pub async fn add(
     };
     match result {
         Ok(_) => Redirect::to(&format!("/tasks/{task_id}")).into_response(),
-        Err(ApiError::Invalid(inv)) => {
-            let text = inv.0.iter().map(|e| e.message(t.lang)).collect::<Vec<_>>().join(t.lang.pick("；", "; "));
-            let page = MessagePage { t, user: Some((&user).into()), message: text, back: format!("/tasks/{task_id}") };
-            let mut res = render(&page);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            res
-        }
-        Err(e) => e.into_response(),
+        Err(e) => super::message::refusal(&user, e, &format!("/tasks/{task_id}")),
     }
-}
-
-/// A message and a way back.
-#[derive(Template)]
-#[template(path = "message.html")]
-struct MessagePage {
-    t: Tr,
-    user: Option<UserChrome>,
-    message: String,
-    back: String,
 }

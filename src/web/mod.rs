@@ -4,17 +4,21 @@
 
 mod account;
 mod dashboard;
+mod deletion;
 mod form;
 mod format;
 mod history;
 mod i18n;
 mod ledger;
 mod login;
+mod message;
 mod milestone_edit;
 mod names;
 mod reference_admin;
+mod relations;
 mod session;
 mod task_edit;
+mod task_new;
 mod task_page;
 mod throttle;
 
@@ -34,7 +38,10 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/language", post(login::language))
         .route("/ledger", get(ledger::page))
+        .route("/tasks/new", get(task_new::form_page).post(task_new::create))
         .route("/tasks/{id}", get(task_page::page))
+        .route("/tasks/{id}/relations", post(relations::add))
+        .route("/delete/{kind}/{id}", get(deletion::confirm).post(deletion::delete))
         .route("/tasks/{id}/edit", get(task_edit::form_page).post(task_edit::submit))
         .route("/milestones/{id}/edit", get(milestone_edit::form_page).post(milestone_edit::submit))
         .route("/tasks/{id}/milestones", post(milestone_edit::add))
@@ -47,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
         .route("/admin/users", get(account::users).post(account::add_user))
+        .route("/admin/users/{id}", post(account::change_user))
         .route("/admin/users/{id}/password", post(account::reset_password))
         .route("/static/app.css", get(css))
 }

@@ -47,7 +47,7 @@ const FIELDS: &[&str] = &[
 pub struct Values(HashMap<&'static str, Vec<String>>);
 
 impl Values {
-    fn from_task(f: &TaskFields) -> Values {
+    pub(super) fn from_task(f: &TaskFields) -> Values {
         let one = |s: String| vec![s];
         let dec = |d: &Option<rust_decimal::Decimal>| d.map(|v| v.normalize().to_string()).unwrap_or_default();
         let mut m: HashMap<&'static str, Vec<String>> = HashMap::new();
@@ -72,7 +72,7 @@ impl Values {
 
     /// The submitted values; a field the form did not send (disabled for
     /// this user) keeps its stored value.
-    fn from_form(form: &FormData, stored: &Values) -> Values {
+    pub(super) fn from_form(form: &FormData, stored: &Values) -> Values {
         let mut v = stored.clone();
         for &field in FIELDS {
             if form.has(field) {
@@ -87,6 +87,10 @@ impl Values {
         v
     }
 
+    pub(super) fn set(&mut self, field: &'static str, values: Vec<String>) {
+        self.0.insert(field, values);
+    }
+
     pub fn get(&self, field: &str) -> &str {
         self.0.get(field).and_then(|v| v.first()).map(String::as_str).unwrap_or("")
     }
@@ -96,14 +100,19 @@ impl Values {
     }
 
     /// Reads the values into task fields, naming every malformed one.
-    fn parse(&self, base: &TaskFields) -> Result<TaskFields, Invalid> {
+    pub(super) fn parse(&self, base: &TaskFields) -> Result<TaskFields, Invalid> {
         let mut inv = Invalid::default();
         let mut f = base.clone();
         f.code = self.get("code").to_string();
         f.title = self.get("title").to_string();
         f.description = self.get("description").to_string();
-        if let Some(id) = form::id(&mut inv, "lead_unit_id", self.get("lead_unit_id")) {
-            f.lead_unit_id = id;
+        match self.get("lead_unit_id") {
+            "" => inv.push("lead_unit_id", Problem::Required),
+            raw => {
+                if let Some(id) = form::id(&mut inv, "lead_unit_id", raw) {
+                    f.lead_unit_id = id;
+                }
+            }
         }
         f.supporting_unit_ids =
             form::ids(&mut inv, "supporting_unit_ids", self.0.get("supporting_unit_ids").map_or(&[], |v| v));
@@ -157,12 +166,18 @@ pub struct DiffRow {
 
 #[derive(Template)]
 #[template(path = "task_edit.html")]
-struct EditPage {
+pub(super) struct EditPage {
     t: Tr,
     user: Option<UserChrome>,
-    id: Id,
+    /// Where the form posts, and where "cancel" and the heading lead.
+    action: String,
+    back: String,
     heading: String,
     version: i64,
+    /// A new task: its key work is chosen (and its parent carried along).
+    creating: bool,
+    key_works: Vec<Choice>,
+    parent_id: Option<Id>,
     values: Values,
     labels: HashMap<&'static str, String>,
     locked: Vec<&'static str>,
@@ -190,6 +205,15 @@ const INPUTS: &[(&str, &str)] = &[
 ];
 
 impl EditPage {
+    /// Each error next to its field, with a banner above the form.
+    pub(super) fn show_invalid(&mut self, inv: Invalid) {
+        self.banner = Some(self.t.get("edit.invalid").to_string());
+        for e in inv.0 {
+            let field = if e.field.starts_with("target.") { "target_value".to_string() } else { e.field.clone() };
+            self.errors.entry(field).or_insert_with(|| e.message(self.t.lang));
+        }
+    }
+
     fn inputs(&self) -> &'static [(&'static str, &'static str)] {
         INPUTS
     }
@@ -216,11 +240,24 @@ fn locked_for(actor: &Actor) -> Vec<&'static str> {
     }
 }
 
-async fn page(s: &AppState, user: &WebUser, task: &Task, values: Values, version: i64) -> Result<EditPage, ApiError> {
+/// What the form edits: a stored task, or a new one (under a parent).
+pub enum Subject<'a> {
+    Stored(&'a Task),
+    New { parent: Option<&'a Task> },
+}
+
+pub(super) async fn page(
+    s: &AppState,
+    user: &WebUser,
+    subject: Subject<'_>,
+    values: Values,
+    version: i64,
+) -> Result<EditPage, ApiError> {
     let t = user.tr;
     let names = Names::load(s.store.as_ref()).await?;
     let labels = FIELDS
         .iter()
+        .chain(&["key_work_id"])
         .map(|f| {
             let label = match *f {
                 "target_value" => field_label("target.value", t.lang),
@@ -230,12 +267,35 @@ async fn page(s: &AppState, user: &WebUser, task: &Task, values: Values, version
             (*f, label)
         })
         .collect();
+    let (action, back, heading, creating, parent_id) = match subject {
+        Subject::Stored(task) => (
+            format!("/tasks/{}/edit", task.id),
+            format!("/tasks/{}", task.id),
+            format!("{} {}", task.fields.code, task.fields.title),
+            false,
+            None,
+        ),
+        Subject::New { parent: Some(p) } => (
+            "/tasks/new".to_string(),
+            format!("/tasks/{}", p.id),
+            format!("{} {} › {}", p.fields.code, p.fields.title, t.get("new.subtask")),
+            true,
+            Some(p.id),
+        ),
+        Subject::New { parent: None } => {
+            ("/tasks/new".to_string(), "/ledger".to_string(), t.get("nav.ledger").to_string(), true, None)
+        }
+    };
     Ok(EditPage {
         t,
         user: Some(user.into()),
-        id: task.id,
-        heading: format!("{} {}", task.fields.code, task.fields.title),
+        action,
+        back,
+        heading,
         version,
+        creating,
+        key_works: names.key_work_list.iter().map(|(i, n)| Choice { value: i.to_string(), label: n.clone() }).collect(),
+        parent_id,
         values,
         labels,
         locked: locked_for(&user.actor),
@@ -267,13 +327,13 @@ pub async fn form_page(State(s): State<AppState>, user: WebUser, Path(id): Path<
     if !user.actor.may_edit_task(task.fields.lead_unit_id) {
         return refused(&user);
     }
-    match page(&s, &user, &task, Values::from_task(&task.fields), task.version).await {
+    match page(&s, &user, Subject::Stored(&task), Values::from_task(&task.fields), task.version).await {
         Ok(p) => render(&p),
         Err(e) => e.into_response(),
     }
 }
 
-fn with_status(mut res: Response, status: StatusCode) -> Response {
+pub(super) fn with_status(mut res: Response, status: StatusCode) -> Response {
     *res.status_mut() = status;
     res
 }
@@ -348,19 +408,12 @@ impl NotSaved {
             NotSaved::Forbidden(_) => (current.clone(), StatusCode::FORBIDDEN),
             NotSaved::Invalid(_) => (current.clone(), StatusCode::UNPROCESSABLE_ENTITY),
         };
-        let mut p = match page(s, user, &task, values.clone(), task.version).await {
+        let mut p = match page(s, user, Subject::Stored(&task), values.clone(), task.version).await {
             Ok(p) => p,
             Err(e) => return e.into_response(),
         };
         match self {
-            NotSaved::Invalid(inv) => {
-                p.banner = Some(t.get("edit.invalid").to_string());
-                for e in inv.0 {
-                    let field =
-                        if e.field.starts_with("target.") { "target_value".to_string() } else { e.field.clone() };
-                    p.errors.entry(field).or_insert_with(|| e.message(t.lang));
-                }
-            }
+            NotSaved::Invalid(inv) => p.show_invalid(inv),
             NotSaved::Forbidden(fields) => {
                 let names: Vec<String> = fields.iter().map(|f| field_label(f, t.lang)).collect();
                 p.banner = Some(t.fill("edit.forbidden", &[("fields", &names.join("、"))]));

@@ -32,6 +32,12 @@ pub struct Link {
     pub text: String,
 }
 
+/// A sequencing link: the other task, and the relation (to delete it).
+pub struct RelationLine {
+    pub relation_id: Id,
+    pub other: Link,
+}
+
 #[derive(Template)]
 #[template(path = "task.html")]
 struct TaskPage {
@@ -47,7 +53,7 @@ struct TaskPage {
     fields: Vec<Field>,
     description: String,
     milestones: Vec<MilestoneLine>,
-    relations: Vec<Link>,
+    relations: Vec<RelationLine>,
     subtasks: Vec<Link>,
     parent: Option<Link>,
     history: Vec<String>,
@@ -131,8 +137,8 @@ async fn build(s: &AppState, user: &WebUser, id: Id) -> Result<TaskPage, ApiErro
         };
         let o = s.store.get_task(other).await?;
         let lag = t.fill("task.lag", &[("n", &r.fields.lag_days.to_string())]);
-        relations
-            .push(Link { id: other, text: format!("{} {} {}（{lag}）", t.get(key), o.fields.code, o.fields.title) });
+        let text = format!("{} {} {}（{lag}）", t.get(key), o.fields.code, o.fields.title);
+        relations.push(RelationLine { relation_id: r.id, other: Link { id: other, text } });
     }
     let mut q = TaskQuery::new(today);
     q.parent_id = Some(id);

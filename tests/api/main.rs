@@ -9,3 +9,4 @@ mod permissions;
 mod reference;
 mod tasks;
 mod web;
+mod web_structure;

@@ -55,6 +55,7 @@ fn writes(f: &Fixture) -> Vec<(Method, String, Value)> {
         (Method::PATCH, format!("/relations/{}", f.relation), json!({"version": 1, "lag_days": 3})),
         (Method::DELETE, format!("/relations/{}", f.relation), Value::Null),
         (Method::POST, "/users".into(), json!({"username": "x", "role": "admin"})),
+        (Method::PATCH, "/users/1".into(), json!({"disabled": true})),
     ]
 }
 

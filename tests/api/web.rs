@@ -8,35 +8,35 @@ use serde_json::json;
 use tuijin::storage::NewUser;
 use tuijin_domain::access::Role;
 
-const PASSWORD: &str = "推进2021 long";
+pub(crate) const PASSWORD: &str = "推进2021 long";
 
-fn browser() -> Client {
+pub(crate) fn browser() -> Client {
     Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
 }
 
-async fn account_with_password(app: &TestApp, username: &str, role: Role, unit_id: Option<i64>) {
+pub(crate) async fn account_with_password(app: &TestApp, username: &str, role: Role, unit_id: Option<i64>) {
     let hash = tuijin::auth::hash_password(PASSWORD).unwrap();
     let display_name = if role == Role::Supervisor { "督查室 李明" } else { "联络员" }.to_string();
     let new = NewUser { username: username.into(), display_name, role, unit_id, password_hash: Some(hash) };
     app.store.create_user(new).await.unwrap();
 }
 
-async fn user_with_password(app: &TestApp, username: &str) {
+pub(crate) async fn user_with_password(app: &TestApp, username: &str) {
     account_with_password(app, username, Role::Supervisor, None).await;
 }
 
-async fn liaison_with_password(app: &TestApp, username: &str, unit: i64) {
+pub(crate) async fn liaison_with_password(app: &TestApp, username: &str, unit: i64) {
     account_with_password(app, username, Role::Liaison, Some(unit)).await;
 }
 
-fn hidden(html: &str, name: &str) -> String {
+pub(crate) fn hidden(html: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
     let start = html.find(&key).unwrap_or_else(|| panic!("no {name} in {html}")) + key.len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
 /// Opens the sign-in page and submits it; returns the status of the submit.
-async fn sign_in(app: &TestApp, c: &Client, username: &str, password: &str) -> (StatusCode, String) {
+pub(crate) async fn sign_in(app: &TestApp, c: &Client, username: &str, password: &str) -> (StatusCode, String) {
     let page = c.get(format!("{}/login?next=/ledger", app.addr)).send().await.unwrap().text().await.unwrap();
     let csrf = hidden(&page, "csrf");
     let res = c
@@ -51,7 +51,7 @@ async fn sign_in(app: &TestApp, c: &Client, username: &str, password: &str) -> (
     (status, if location.is_empty() { body } else { location })
 }
 
-async fn page(app: &TestApp, c: &Client, path: &str) -> (StatusCode, String) {
+pub(crate) async fn page(app: &TestApp, c: &Client, path: &str) -> (StatusCode, String) {
     let res = c.get(format!("{}{path}", app.addr)).send().await.unwrap();
     (res.status(), res.text().await.unwrap())
 }

@@ -152,6 +152,7 @@ fn expected_label(expected: &str, lang: Lang) -> &'static str {
         "date" => lang.pick("日期（如2021-06-30）", "a date like 2021-06-30"),
         "decimal" => lang.pick("数字（最多4位小数）", "a number with at most 4 decimals"),
         "code" => lang.pick("不含空格的编号（如1-3）", "a code without spaces, like 1-3"),
+        "integer" => lang.pick("整数", "a whole number"),
         "role" => lang.pick("admin、supervisor、leader 或 liaison", "admin, supervisor, leader or liaison"),
         _ => lang.pick("有效的值", "a valid value"),
     }
@@ -168,6 +169,10 @@ fn conflict_label(detail: &str, lang: Lang) -> &'static str {
             lang.pick("上级任务必须属于同一项重点工作", "the parent task must belong to the same key work")
         }
         "liaison_needs_unit" => lang.pick("联络员必须绑定单位", "a liaison must be bound to a unit"),
+        "own_account" => lang.pick(
+            "不能停用自己的账号或取消自己的管理员角色",
+            "you cannot disable your own account or drop its admin role",
+        ),
         "in_use" => lang.pick("仍被其他记录引用，不能删除", "still referenced by other records; cannot delete"),
         _ => lang.pick("与其他字段冲突", "conflicts with another field"),
     }

@@ -57,6 +57,33 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
+            async fn update_user(&self, user_id: Id, c: UserChanges) -> Result<User> {
+                let _w = self.write_guard().await;
+                let mut tx = self.begin_write().await?;
+                let mut inv = Invalid::default();
+                if let Some(unit) = c.unit_id {
+                    Self::check_refs(&mut *tx, &mut inv, "units", "unit_id", "unit", &[unit]).await?;
+                }
+                inv.into_result(())?;
+                let done = sqlx::query("UPDATE users SET display_name = $1, role = $2, unit_id = $3, disabled = $4 WHERE id = $5")
+                    .bind(&c.display_name)
+                    .bind(c.role.as_str())
+                    .bind(c.unit_id)
+                    .bind(c.disabled)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound { entity: "user", id: user_id });
+                }
+                if c.disabled {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+                }
+                let row: UserRow = sqlx::query_as("SELECT * FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                User::try_from(row)
+            }
+
             async fn create_token(&self, user_id: Id, token_hash: &str, name: &str) -> Result<()> {
                 let _w = self.write_guard().await;
                 sqlx::query("INSERT INTO api_tokens (user_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4)")

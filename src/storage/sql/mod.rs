@@ -26,7 +26,7 @@ pub use connect::connect;
 use super::models::HasFields;
 use super::{
     AccountStore, AdminStore, HistoryEntry, KeyWork, KeyWorkSummary, LedgerStore, Milestone, NewUser, Page, Person,
-    ReferenceStore, Relation, Session, StoreError, Task, TaskQuery, Unit, User,
+    ReferenceStore, Relation, Session, StoreError, Task, TaskQuery, Unit, User, UserChanges,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
