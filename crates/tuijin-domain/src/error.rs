@@ -151,9 +151,16 @@ fn expected_label(expected: &str, lang: Lang) -> &'static str {
     match expected {
         "date" => lang.pick("日期（如2021-06-30）", "a date like 2021-06-30"),
         "decimal" => lang.pick("数字（最多4位小数）", "a number with at most 4 decimals"),
+        "email" => lang.pick("电子邮件地址（如 name@example.gov.cn）", "an e-mail address like name@example.gov.cn"),
+        "http_url" => lang.pick("以 http:// 开头的内网地址", "an intranet address starting with http://"),
+        "evidence" => lang.pick("JPEG、PNG 图片或 PDF 文件", "a JPEG or PNG image or a PDF file"),
         "code" => lang.pick("不含空格的编号（如1-3）", "a code without spaces, like 1-3"),
         "integer" => lang.pick("整数", "a whole number"),
         "role" => lang.pick("admin、supervisor、leader 或 liaison", "admin, supervisor, leader or liaison"),
+        "report_deadline" => lang.pick(
+            "“周几 时:分”（如thu 12:00）或“每月几日 时:分”（如25 12:00）",
+            "\"weekday HH:MM\" like thu 12:00, or \"day-of-month HH:MM\" like 25 12:00",
+        ),
         _ => lang.pick("有效的值", "a valid value"),
     }
 }
@@ -169,9 +176,23 @@ fn conflict_label(detail: &str, lang: Lang) -> &'static str {
             lang.pick("上级任务必须属于同一项重点工作", "the parent task must belong to the same key work")
         }
         "liaison_needs_unit" => lang.pick("联络员必须绑定单位", "a liaison must be bound to a unit"),
+        "extension_not_later" => {
+            lang.pick("申请的日期须晚于现在的日期", "the requested date must be later than the current one")
+        }
+        "report_step" => lang.pick("该填报当前的状态不允许此操作", "the report's state does not allow this step"),
+        "report_period" => lang.pick(
+            "不是该重点工作的填报周期，或周期尚未开始",
+            "not a reporting period of this key work, or not begun yet",
+        ),
+        "coordination_needs_addressee" => lang
+            .pick("需协调事项须指明协调的领导或单位", "a request for coordination needs a leader or unit to address"),
         "own_account" => lang.pick(
             "不能停用自己的账号或取消自己的管理员角色",
             "you cannot disable your own account or drop its admin role",
+        ),
+        "deadline_cadence" => lang.pick(
+            "每周、每两周填报的截止时间应为周几，每月填报的应为几日",
+            "weekly and fortnightly reports need a weekday deadline, monthly reports a day of the month",
         ),
         "in_use" => lang.pick("仍被其他记录引用，不能删除", "still referenced by other records; cannot delete"),
         _ => lang.pick("与其他字段冲突", "conflicts with another field"),
@@ -229,6 +250,35 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "password" => lang.pick("密码", "password"),
         "version" => lang.pick("版本号", "version"),
         "sort_order" => lang.pick("排序", "sort order"),
+        "report_deadline" => lang.pick("填报截止时间", "report deadline"),
+        "cadence" | "report_cadence" => lang.pick("填报周期", "reporting period"),
+        "progress" => lang.pick("进展情况", "progress"),
+        "investment_this_period" => lang.pick("本期完成投资", "investment this period"),
+        "problems" => lang.pick("存在问题", "problems"),
+        "next_steps" => lang.pick("下步计划", "next steps"),
+        "coordination" => lang.pick("需协调事项", "coordination needed"),
+        "coordination_leader_id" => lang.pick("协调领导", "leader asked to coordinate"),
+        "coordination_unit_id" => lang.pick("协调单位", "unit asked to coordinate"),
+        "return_reason" => lang.pick("退回理由", "reason for returning"),
+        "period" | "period_start" => lang.pick("填报周期", "reporting period"),
+        "file" => lang.pick("附件", "file"),
+        "text" => lang.pick("内容", "text"),
+        "reply" => lang.pick("反馈", "feedback"),
+        "email" => lang.pick("电子邮件", "e-mail"),
+        "person_id" => lang.pick("对应人员", "linked person"),
+        "url" => lang.pick("机器人地址", "robot address"),
+        "kind" => lang.pick("类型", "kind"),
+        "secret" => lang.pick("签名密钥", "signing secret"),
+        "dedupe_key" => lang.pick("去重键", "deduplication key"),
+        "link" => lang.pick("链接", "link"),
+        "respond_within_days" => lang.pick("反馈期限（天）", "days to answer"),
+        "requested_date" => lang.pick("申请延期至", "requested date"),
+        "reason" => lang.pick("理由", "reason"),
+        "note" => lang.pick("审批意见", "decision note"),
+        "milestone_id" => lang.pick("时间节点", "milestone"),
+        "report" => lang.pick("进展填报", "progress report"),
+        "display_name" => lang.pick("姓名", "name"),
+        "disabled" => lang.pick("停用", "disabled"),
         "route" => lang.pick("接口", "endpoint"),
         "milestone" => lang.pick("时间节点", "milestone"),
         "relation" => lang.pick("前后序关系", "relation"),

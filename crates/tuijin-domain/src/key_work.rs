@@ -3,6 +3,7 @@
 
 use crate::error::Invalid;
 use crate::patch::{optional_text, required_text, set, Valid};
+use crate::period::{Cadence, ReportDeadline};
 use crate::Id;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,6 +20,12 @@ pub struct KeyWorkFields {
     pub description: String,
     #[serde(default)]
     pub sort_order: i32,
+    /// How often its lead units report (每周 by default).
+    #[serde(default)]
+    pub report_cadence: Cadence,
+    /// When each period's report is due, e.g. "thu 12:00" or, monthly, "25 12:00".
+    #[serde(default)]
+    pub report_deadline: ReportDeadline,
 }
 
 impl KeyWorkFields {
@@ -26,6 +33,9 @@ impl KeyWorkFields {
         let mut inv = Invalid::default();
         required_text(&mut inv, "name", &mut self.name, 200);
         optional_text(&mut inv, "description", &mut self.description, 5000);
+        if let Err(e) = self.report_deadline.check_for(self.report_cadence) {
+            inv.0.extend(e.0);
+        }
         inv.into_result(Valid::new(self))
     }
 
@@ -36,6 +46,8 @@ impl KeyWorkFields {
         set(&mut k.lead_leader_id, &p.lead_leader_id);
         set(&mut k.description, &p.description);
         set(&mut k.sort_order, &p.sort_order);
+        set(&mut k.report_cadence, &p.report_cadence);
+        set(&mut k.report_deadline, &p.report_deadline);
         k
     }
 }
@@ -49,6 +61,8 @@ pub struct KeyWorkPatch {
     pub lead_leader_id: Option<Id>,
     pub description: Option<String>,
     pub sort_order: Option<i32>,
+    pub report_cadence: Option<Cadence>,
+    pub report_deadline: Option<ReportDeadline>,
 }
 
 #[cfg(test)]
@@ -63,6 +77,8 @@ mod tests {
             lead_leader_id: 1,
             description: String::new(),
             sort_order: 0,
+            report_cadence: Default::default(),
+            report_deadline: Default::default(),
         };
         assert_eq!(k.validate().unwrap_err().0[0].field, "name");
     }

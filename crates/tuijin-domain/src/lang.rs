@@ -1,6 +1,7 @@
 //! The two languages of the product. zh-CN is the default: it is what the
 //! offices read; English is second.
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Hash)]
@@ -42,6 +43,15 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// A date as people write it in running text: 2021年9月15日 in Chinese,
+    /// 15 Sep 2021 in English (unambiguous, unlike 9/15/2021).
+    pub fn date(self, date: NaiveDate) -> String {
+        match self {
+            Lang::Zh => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+            Lang::En => date.format("%-d %b %Y").to_string(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -55,5 +65,12 @@ mod tests {
         assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5"), Lang::En);
         assert_eq!(Lang::from_accept_language("de"), Lang::Zh);
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+    }
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        let d = NaiveDate::from_ymd_opt(2021, 9, 5).unwrap();
+        assert_eq!(Lang::Zh.date(d), "2021年9月5日");
+        assert_eq!(Lang::En.date(d), "5 Sep 2021");
     }
 }

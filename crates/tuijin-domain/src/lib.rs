@@ -4,16 +4,24 @@
 
 pub mod access;
 pub mod error;
+pub mod extension;
 pub mod graph;
 pub mod history;
+pub mod instruction;
 pub mod key_work;
+pub mod lamp;
 pub mod lang;
 pub mod milestone;
 pub mod number;
 pub mod patch;
+pub mod period;
 pub mod person;
 pub mod relation;
+pub mod report;
 pub mod task;
+#[cfg(test)]
+mod testing;
+pub mod trajectory;
 pub mod unit;
 
 /// Row identifiers are plain database integers; the type alias documents intent.
