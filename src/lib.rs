@@ -5,5 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod demo;
 pub mod http;
+pub mod notify;
 pub mod storage;
+pub mod supervision;
 pub mod web;

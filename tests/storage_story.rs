@@ -75,6 +75,8 @@ async fn story(store: Arc<dyn Store>) {
             lead_leader_id: chen.id,
             description: String::new(),
             sort_order: 1,
+            report_cadence: Default::default(),
+            report_deadline: Default::default(),
         }
         .validate()
         .unwrap()

@@ -15,6 +15,30 @@ pub struct ServeArgs {
     /// Load the demo district first if the database is empty.
     #[arg(long)]
     pub demo: bool,
+    #[command(flatten)]
+    pub reminders: ReminderArgs,
+}
+
+/// The delivery of reminders (see `crate::notify`).
+#[derive(Debug, Args)]
+pub struct ReminderArgs {
+    /// Run the reminder worker in this server (on/off). With several
+    /// servers on one database, any number may run it: each reminder is
+    /// still sent once.
+    #[arg(long = "worker", env = "TUIJIN_WORKER", default_value = "on", action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new())]
+    pub worker: bool,
+    /// SMTP relay for reminder e-mails: smtp://relay:25, smtp://relay:587?tls=required, smtps://relay:465
+    /// (user:password@ before the host when the relay wants a login). Without it, no e-mail is sent.
+    #[arg(long, env = "TUIJIN_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of reminder e-mails, e.g. "推进系统 <tuijin@zq.gov.cn>".
+    #[arg(long, env = "TUIJIN_SMTP_FROM", default_value = "tuijin@localhost")]
+    pub smtp_from: String,
+    /// The address people open the site at, for the links in e-mails and
+    /// robot messages (default: http:// and the listen address).
+    #[arg(long, env = "TUIJIN_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
@@ -41,7 +65,22 @@ pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("tuijin listening on http://{addr} ({} database)", store.backend());
     println!("API: http://{addr}/api/v1  (OpenAPI: http://{addr}/api/v1/openapi.json)");
-    http::serve(listener, AppState::new(store)).await?;
+    let worker = if args.reminders.worker {
+        let config = crate::notify::Config {
+            smtp_url: args.reminders.smtp_url.clone(),
+            smtp_from: args.reminders.smtp_from.clone(),
+            public_url: args.reminders.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
+            ..Default::default()
+        };
+        Some(crate::notify::spawn_worker(store.clone(), config)?)
+    } else {
+        None
+    };
+    let served = http::serve(listener, AppState::new(store)).await;
+    if let Some(w) = worker {
+        w.stop().await;
+    }
+    served?;
     Ok(())
 }
 
@@ -50,4 +89,25 @@ pub fn describe_demo(l: &Loaded) -> String {
         "demo district loaded: {} units, {} people, {} key works, {} tasks, {} milestones, {} relations, {} accounts",
         l.units, l.people, l.key_works, l.tasks, l.milestones, l.relations, l.accounts
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn the_reminder_worker_is_on_unless_switched_off() {
+        let parse = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Serve(a) => a.reminders,
+            _ => unreachable!(),
+        };
+        if std::env::var_os("TUIJIN_WORKER").is_none() {
+            assert!(parse(&["tuijin", "serve"]).worker);
+        }
+        let r =
+            parse(&["tuijin", "serve", "--worker", "off", "--smtp-url", "smtp://relay:25", "--public-url", "http://t"]);
+        assert!(!r.worker);
+        assert_eq!((r.smtp_url.as_deref(), r.public_url.as_deref()), (Some("smtp://relay:25"), Some("http://t")));
+    }
 }

@@ -150,6 +150,8 @@ pub async fn load(store: &dyn Store, today: NaiveDate) -> Result<Loaded> {
             lead_leader_id: l.person(&kw.lead_leader)?,
             description: kw.description.clone(),
             sort_order: i as i32 + 1,
+            report_cadence: Default::default(),
+            report_deadline: Default::default(),
         };
         let id = store.create_key_work(&l.actor, f.validate()?).await?.id;
         l.loaded.key_works += 1;

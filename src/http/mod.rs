@@ -4,16 +4,22 @@
 
 mod error;
 mod extract;
+mod followup;
+mod lamps;
 mod ledger;
+mod notifications;
 mod openapi;
 mod people;
 mod reference;
+mod reports;
 mod tasks;
 mod tokens;
+mod webhooks;
 
 pub use error::{ApiError, ErrorBody};
 pub use people::{change_user, parse_new_user, NewUserBody, UserPatch};
 pub use reference::check_version as check_version_of;
+pub use reports::file_response;
 pub use tasks::{check_fields, today, TaskListParams};
 
 use crate::storage::Store;
@@ -32,11 +38,21 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     tokens: Arc<tokens::TokenCache>,
     pub(crate) throttle: Arc<crate::web::LoginThrottle>,
+    /// The lamp thresholds of this deployment.
+    pub lamp_config: Arc<tuijin_domain::lamp::LampConfig>,
+    /// Lamps of the whole ledger, kept fresh in the background for the overview.
+    pub board: Arc<crate::supervision::board::Board>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>) -> AppState {
-        AppState { store, tokens: Arc::default(), throttle: Arc::default() }
+        AppState {
+            store,
+            tokens: Arc::default(),
+            throttle: Arc::default(),
+            lamp_config: Arc::default(),
+            board: Arc::default(),
+        }
     }
 
     /// After an account changes, its API tokens are looked up afresh.

@@ -1,7 +1,7 @@
 //! The API's routes and its OpenAPI 3 document, built from the same
 //! handler annotations so they cannot drift apart.
 
-use super::{ledger, people, reference, tasks, AppState};
+use super::{followup, lamps, ledger, notifications, people, reference, reports, tasks, webhooks, AppState};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -48,4 +48,25 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(people::me))
         .routes(routes!(people::list_users, people::create_user))
         .routes(routes!(people::update_user))
+        .routes(routes!(notifications::inbox))
+        .routes(routes!(notifications::get_notification))
+        .routes(routes!(notifications::acknowledge))
+        .routes(routes!(webhooks::list_webhooks, webhooks::create_webhook))
+        .routes(routes!(webhooks::delete_webhook))
+        .routes(routes!(reports::list_reports))
+        .routes(routes!(lamps::task_lamp))
+        .routes(routes!(followup::list_instructions, followup::create_instruction))
+        .routes(routes!(followup::reply))
+        .routes(routes!(followup::list_extensions, followup::request_extension))
+        .routes(routes!(followup::decide))
+        .routes(routes!(lamps::board))
+        .routes(routes!(reports::write_report))
+        .routes(routes!(reports::review_report))
+        // Evidence may be larger than the default body limit (2 MB).
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(reports::upload_file))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::supervision::evidence::MAX_BYTES + 64 * 1024)),
+        )
+        .routes(routes!(reports::download_file, reports::delete_file))
 }

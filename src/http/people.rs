@@ -146,6 +146,15 @@ pub struct UserPatch {
     #[schema(value_type = Option<i64>)]
     pub unit_id: Option<Option<Id>>,
     pub disabled: Option<bool>,
+    /// Where reminders are mailed; `null` or "" for nowhere.
+    #[serde(default, deserialize_with = "tuijin_domain::patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// The person of the ledger this account is (a leader), so reminders
+    /// addressed to that person reach it; `null` unlinks.
+    #[serde(default, deserialize_with = "tuijin_domain::patch::nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub person_id: Option<Option<Id>>,
 }
 
 /// Applies a change to an account and saves it. An administrator cannot
@@ -161,6 +170,11 @@ pub async fn change_user(s: &AppState, actor: &Actor, id: Id, p: UserPatch) -> R
         role: p.role.unwrap_or(user.role),
         unit_id: p.unit_id.unwrap_or(user.unit_id),
         disabled: p.disabled.unwrap_or(user.disabled),
+        email: match p.email {
+            Some(e) => e.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()),
+            None => user.email,
+        },
+        person_id: p.person_id.unwrap_or(user.person_id),
     };
     let mut inv = Invalid::default();
     if c.role == Role::Liaison && c.unit_id.is_none() {
@@ -171,6 +185,9 @@ pub async fn change_user(s: &AppState, actor: &Actor, id: Id, p: UserPatch) -> R
     }
     if c.display_name.chars().count() > 64 {
         inv.push("display_name", Problem::TooLong { max: 64 });
+    }
+    if c.email.as_deref().is_some_and(|e| !crate::notify::is_email_address(e)) {
+        inv.push("email", Problem::Malformed { expected: "email" });
     }
     inv.into_result(())?;
     let saved = s.store.update_user(id, c).await?;

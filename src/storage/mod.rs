@@ -6,21 +6,27 @@
 //! with [`StoreError::Conflict`] when it is stale.
 
 mod error;
+mod followup;
 mod models;
+mod notify;
 mod query;
 mod sql;
 
 pub use error::StoreError;
+pub use followup::*;
 pub use models::*;
+pub use notify::*;
 pub use query::{Page, TaskQuery, TaskSort};
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
 use std::sync::Arc;
 use tuijin_domain::access::{Actor, Role};
 use tuijin_domain::key_work::KeyWorkFields;
 use tuijin_domain::milestone::MilestoneFields;
 use tuijin_domain::patch::Valid;
+use tuijin_domain::period::ReportStatus;
 use tuijin_domain::person::PersonFields;
 use tuijin_domain::relation::RelationFields;
 use tuijin_domain::task::TaskFields;
@@ -68,6 +74,8 @@ pub trait ReferenceStore: Send + Sync {
 pub trait LedgerStore: Send + Sync {
     async fn list_tasks(&self, q: &TaskQuery) -> Result<Page<Task>>;
     async fn get_task(&self, id: Id) -> Result<Task>;
+    /// Every task not done or cancelled, for judging the whole ledger.
+    async fn open_tasks(&self) -> Result<Vec<Task>>;
     async fn create_task(&self, actor: &Actor, f: Valid<TaskFields>) -> Result<Task>;
     async fn update_task(&self, actor: &Actor, old: &Task, f: Valid<TaskFields>) -> Result<Task>;
     /// Refused while the task has sub-tasks; its milestones and relations go with it.
@@ -90,6 +98,33 @@ pub trait LedgerStore: Send + Sync {
     async fn create_relation(&self, actor: &Actor, f: Valid<RelationFields>) -> Result<Relation>;
     async fn update_relation(&self, actor: &Actor, old: &Relation, f: Valid<RelationFields>) -> Result<Relation>;
     async fn delete_relation(&self, actor: &Actor, id: Id) -> Result<()>;
+}
+
+/// Progress reports (进展填报) and their evidence files.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    async fn list_reports(&self, q: &ReportQuery) -> Result<Vec<Report>>;
+    async fn get_report(&self, id: Id) -> Result<Report>;
+    /// Creates or changes (at its version) a report as the unit writes it:
+    /// saved as a draft, or submitted.
+    async fn save_report(&self, actor: &Actor, w: ReportWrite<'_>) -> Result<Report>;
+    /// The office's review: accepted or returned (with the reason). An
+    /// acceptance may carry the task's new actuals, written in the same
+    /// transaction.
+    async fn review_report(
+        &self,
+        actor: &Actor,
+        old: &Report,
+        status: ReportStatus,
+        reason: &str,
+        task: Option<(&Task, Valid<TaskFields>)>,
+    ) -> Result<Report>;
+    async fn add_report_file(&self, actor: &Actor, report_id: Id, file: NewFile) -> Result<EvidenceFile>;
+    async fn report_file(&self, id: Id) -> Result<(EvidenceFile, Vec<u8>)>;
+    async fn delete_report_file(&self, actor: &Actor, id: Id) -> Result<()>;
+    /// (task, period start, percent) of every accepted report stating a
+    /// percent, oldest first per task: the reported path the lamps read.
+    async fn progress_points(&self, task_ids: &[Id]) -> Result<Vec<(Id, NaiveDate, Decimal)>>;
 }
 
 /// Accounts and API tokens.
@@ -126,8 +161,14 @@ pub trait AdminStore: Send + Sync {
 }
 
 /// The one storage interface the rest of the program uses.
-pub trait Store: ReferenceStore + LedgerStore + AccountStore + AdminStore {}
-impl<T: ReferenceStore + LedgerStore + AccountStore + AdminStore> Store for T {}
+pub trait Store:
+    ReferenceStore + LedgerStore + ReportStore + FollowUpStore + AccountStore + AdminStore + NotifyStore
+{
+}
+impl<T> Store for T where
+    T: ReferenceStore + LedgerStore + ReportStore + FollowUpStore + AccountStore + AdminStore + NotifyStore
+{
+}
 
 /// The actor recorded for changes made by the system itself (demo loading, imports from the CLI).
 pub fn system_actor() -> Actor {

@@ -1,13 +1,15 @@
 //! What storage returns: the domain fields of each entity plus its
 //! identity, version and timestamps.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use tuijin_domain::access::Role;
 use tuijin_domain::key_work::KeyWorkFields;
 use tuijin_domain::milestone::MilestoneFields;
+use tuijin_domain::period::ReportStatus;
 use tuijin_domain::person::PersonFields;
 use tuijin_domain::relation::RelationFields;
+use tuijin_domain::report::ReportFields;
 use tuijin_domain::task::TaskFields;
 use tuijin_domain::unit::UnitFields;
 use tuijin_domain::Id;
@@ -16,12 +18,12 @@ use utoipa::ToSchema;
 /// Declares a stored entity: `id`, the domain fields flattened, `version`
 /// (bumped by every update) and timestamps.
 macro_rules! stored {
-    ($(#[$m:meta])* $name:ident, $fields:ty $(, $extra:ident: $ty:ty)*) => {
+    ($(#[$m:meta])* $name:ident, $fields:ty $(, $(#[$em:meta])* $extra:ident: $ty:ty)*) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
         pub struct $name {
             pub id: Id,
-            $(pub $extra: $ty,)*
+            $($(#[$em])* pub $extra: $ty,)*
             #[serde(flatten)]
             pub fields: $fields,
             pub version: i64,
@@ -57,6 +59,59 @@ stored!(/// 时间节点
     Milestone, MilestoneFields, task_id: Id);
 stored!(/// 前后序关系: the predecessor must finish (plus the lag) before the successor starts.
     Relation, RelationFields);
+stored!(/// 进展填报: one task's report for one reporting period.
+    Report, ReportFields,
+    task_id: Id,
+    /// The first day of the reporting period.
+    period_start: NaiveDate,
+    status: ReportStatus,
+    submitted_at: Option<DateTime<Utc>>,
+    submitted_by: Option<Id>,
+    reviewed_at: Option<DateTime<Utc>>,
+    reviewed_by: Option<Id>,
+    /// Why the office returned it (empty unless returned).
+    return_reason: String,
+    /// Evidence attached to it (photos, PDFs), without their content.
+    files: Vec<EvidenceFile>);
+
+/// An evidence file's description; the content is fetched on its own.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct EvidenceFile {
+    pub id: Id,
+    pub report_id: Id,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An evidence file to store, already checked for size and type.
+pub struct NewFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub content: Vec<u8>,
+}
+
+/// A report to write: new (no `old`) or a change of `old` at its version.
+pub struct ReportWrite<'a> {
+    pub task_id: Id,
+    pub period_start: NaiveDate,
+    pub old: Option<&'a Report>,
+    pub status: ReportStatus,
+    pub fields: tuijin_domain::patch::Valid<ReportFields>,
+}
+
+/// Which reports to list.
+#[derive(Debug, Clone, Default)]
+pub struct ReportQuery {
+    pub task_ids: Vec<Id>,
+    /// Reports of any of these periods (by their first day).
+    pub period_starts: Vec<NaiveDate>,
+    pub lead_unit_id: Option<Id>,
+    pub statuses: Vec<ReportStatus>,
+}
 
 /// One changed field in the audit trail (变更历史).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -88,6 +143,11 @@ pub struct User {
     pub language: String,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+    /// Where reminders are mailed, if anywhere.
+    pub email: Option<String>,
+    /// The person of the ledger this account is (a leader named as 责任领导),
+    /// so reminders addressed to that person reach it.
+    pub person_id: Option<Id>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +168,8 @@ pub struct UserChanges {
     /// A disabled account cannot sign in; its sessions end and its API
     /// tokens stop working.
     pub disabled: bool,
+    pub email: Option<String>,
+    pub person_id: Option<Id>,
 }
 
 /// A signed-in browser session.
@@ -115,6 +177,8 @@ pub struct UserChanges {
 pub struct Session {
     pub user: User,
     pub csrf: String,
+    /// Unacknowledged reminders in the account's inbox, for the page header.
+    pub unread: i64,
 }
 
 /// One row of the dashboard: the state of a key work's tasks.

@@ -95,6 +95,9 @@ pub struct UserRow {
     pub role: &'static str,
     pub unit: String,
     pub disabled: bool,
+    pub email: String,
+    /// The linked person's id, or "".
+    pub person: String,
     /// The administrator's own row: no disabling or demoting it.
     pub me: bool,
 }
@@ -112,6 +115,7 @@ struct UsersPage {
     users: Vec<UserRow>,
     roles: Vec<Choice>,
     units: Vec<Choice>,
+    people: Vec<Choice>,
     message: Option<String>,
     errors: Vec<String>,
 }
@@ -140,6 +144,8 @@ async fn users_page(
             role: u.role.as_str(),
             unit: u.unit_id.map(|id| id.to_string()).unwrap_or_default(),
             disabled: u.disabled,
+            email: u.email.unwrap_or_default(),
+            person: u.person_id.map(|id| id.to_string()).unwrap_or_default(),
             me: u.id == user.actor.user_id,
         })
         .collect();
@@ -149,6 +155,7 @@ async fn users_page(
         users,
         roles: Role::ALL.iter().map(|r| Choice { value: r.as_str().into(), label: role_label(*r, t) }).collect(),
         units: names.unit_list.iter().map(|(i, n)| Choice { value: i.to_string(), label: n.clone() }).collect(),
+        people: names.person_list.iter().map(|(i, n)| Choice { value: i.to_string(), label: n.clone() }).collect(),
         message,
         errors,
     })
@@ -275,6 +282,9 @@ pub async fn change_user(
         unit_id: Some(f.text("unit_id").and_then(|u| u.parse().ok())),
         // A hidden "false" precedes the checkbox; the last value is the answer.
         disabled: Some(f.all("disabled").last().is_some_and(|d| d == "true")),
+        // Absent (an older form) keeps the stored value; empty clears it.
+        email: f.text("email").map(|e| Some(e).filter(|e| !e.is_empty())),
+        person_id: f.text("person_id").map(|p| p.parse().ok()),
     };
     match crate::http::change_user(&s, &user.actor, id, patch).await {
         Ok(_) => respond(&s, &user, StatusCode::OK, Some(t.get("ref.saved").to_string()), Vec::new()).await,

@@ -13,6 +13,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use rust_decimal::prelude::ToPrimitive;
+use tuijin_domain::lamp::LampCounts;
 use tuijin_domain::task::Status;
 use tuijin_domain::Id;
 
@@ -41,6 +42,23 @@ pub struct Card {
     /// Completed share of planned investment, as a bar width.
     pub invest_width: String,
     pub has_investment: bool,
+    pub lamps: LampCounts,
+}
+
+/// A red task with why.
+pub struct RedLine {
+    pub id: Id,
+    pub code: String,
+    pub title: String,
+    pub unit: String,
+    pub leaders: String,
+    pub reasons: String,
+}
+
+/// A unit's lamps.
+pub struct UnitLamps {
+    pub name: String,
+    pub lamps: LampCounts,
 }
 
 pub struct Line {
@@ -61,6 +79,10 @@ struct Dashboard {
     cards: Vec<Card>,
     overdue: Vec<Line>,
     mine: Vec<Line>,
+    red: Vec<RedLine>,
+    red_total: usize,
+    units: Vec<UnitLamps>,
+    computed_at: String,
 }
 
 pub async fn page(State(s): State<AppState>, user: WebUser) -> Response {
@@ -104,7 +126,8 @@ async fn build(s: &AppState, user: &WebUser) -> Result<Dashboard, ApiError> {
     let today = today();
     let names = Names::load(s.store.as_ref()).await?;
     let key_works = s.store.list_key_works().await?;
-    let summaries = s.store.key_work_summaries(today).await?;
+    let board = s.board.get(s.store.clone(), s.lamp_config.clone(), today).await?;
+    let summaries = &board.summaries;
     let soon = today + chrono::Days::new(7);
     let cards = key_works
         .iter()
@@ -160,6 +183,7 @@ async fn build(s: &AppState, user: &WebUser) -> Result<Dashboard, ApiError> {
                 ),
                 invest_width: format!("{:.1}", BAR * share),
                 has_investment: !sum.planned_investment.is_zero(),
+                lamps: board.by_key_work.get(&kw.id).copied().unwrap_or_default(),
             }
         })
         .collect();
@@ -179,5 +203,32 @@ async fn build(s: &AppState, user: &WebUser) -> Result<Dashboard, ApiError> {
         }
         None => Vec::new(),
     };
-    Ok(Dashboard { t, user: Some(user.into()), cards, overdue, mine })
+    let sep = t.lang.pick("；", "; ");
+    let red = board
+        .red
+        .iter()
+        .take(30)
+        .map(|r| RedLine {
+            id: r.id,
+            code: r.code.clone(),
+            title: r.title.clone(),
+            unit: names.unit(r.lead_unit_id),
+            leaders: Names::join(r.leader_ids.iter().map(|p| names.person(*p))),
+            reasons: r.reasons.iter().map(|x| x.text(t.lang)).collect::<Vec<_>>().join(sep),
+        })
+        .collect();
+    let mut units: Vec<UnitLamps> =
+        board.by_unit.iter().map(|(id, lamps)| UnitLamps { name: names.unit(*id), lamps: *lamps }).collect();
+    units.sort_by(|a, b| (b.lamps.red, b.lamps.yellow).cmp(&(a.lamps.red, a.lamps.yellow)).then(a.name.cmp(&b.name)));
+    Ok(Dashboard {
+        t,
+        user: Some(user.into()),
+        cards,
+        overdue,
+        mine,
+        red,
+        red_total: board.red.len(),
+        units,
+        computed_at: board.computed_at.format("%H:%M:%S").to_string(),
+    })
 }

@@ -7,6 +7,8 @@ use super::names::Names;
 use crate::storage::HistoryEntry;
 use chrono::NaiveDate;
 use tuijin_domain::error::field_label;
+use tuijin_domain::extension::ExtensionStatus;
+use tuijin_domain::period::ReportStatus;
 use tuijin_domain::task::{Priority, Status};
 use tuijin_domain::Lang;
 
@@ -41,6 +43,10 @@ fn entity_key(entity: &str) -> &'static str {
     match entity {
         "milestone" => "entity.milestone",
         "relation" => "entity.relation",
+        "report" => "entity.report",
+        "report_file" => "entity.report_file",
+        "instruction" => "entity.instruction",
+        "extension" => "entity.extension",
         _ => "entity.task",
     }
 }
@@ -72,7 +78,13 @@ fn value(field: &str, raw: &str, names: &Names, lang: Lang) -> String {
         "supporting_unit_ids" => Names::join(ids(raw).into_iter().map(|id| names.unit(id))),
         "leader_ids" => Names::join(ids(raw).into_iter().map(|id| names.person(id))),
         "key_work_id" => raw.parse().map(|id| names.key_work(id)).unwrap_or_else(|_| raw.into()),
-        "status" => Status::parse(raw).map(|s| s.label(lang).to_string()).unwrap_or_else(|| raw.into()),
+        "status" => Status::parse(raw)
+            .map(|s| s.label(lang).to_string())
+            .or_else(|| ReportStatus::parse(raw).map(|s| s.label(lang).to_string()))
+            .or_else(|| ExtensionStatus::parse(raw).map(|s| s.label(lang).to_string()))
+            .unwrap_or_else(|| raw.into()),
+        "coordination_leader_id" => raw.parse().map(|id| names.person(id)).unwrap_or_else(|_| raw.into()),
+        "coordination_unit_id" => raw.parse().map(|id| names.unit(id)).unwrap_or_else(|_| raw.into()),
         "priority" => Priority::parse(raw).map(|p| p.label(lang).to_string()).unwrap_or_else(|| raw.into()),
         "done" => match (raw, lang) {
             ("true", Lang::Zh) => "已完成".into(),

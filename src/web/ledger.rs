@@ -72,6 +72,10 @@ pub struct Row {
     pub status: &'static str,
     pub status_label: &'static str,
     pub percent: String,
+    pub lamp: &'static str,
+    pub lamp_label: &'static str,
+    /// Why, in words (shown on hover and read by screen readers).
+    pub lamp_reasons: String,
 }
 
 #[derive(Template)]
@@ -162,6 +166,7 @@ async fn build(s: &AppState, user: &WebUser, raw: &str) -> Result<LedgerPage, Ap
     let ids: Vec<Id> = page.items.iter().map(|t| t.id).collect();
     let milestones = s.store.milestones_of_tasks(&ids).await?;
     let today = today();
+    let lamps = crate::supervision::lamps::lamps_of(s.store.as_ref(), &page.items, &s.lamp_config, today).await?;
 
     let mut rows = Vec::with_capacity(page.items.len());
     let mut last_kw = None;
@@ -198,6 +203,12 @@ async fn build(s: &AppState, user: &WebUser, raw: &str) -> Result<LedgerPage, Ap
             status: f.status.as_str(),
             status_label: f.status.label(t.lang),
             percent: number(f.percent_complete),
+            lamp: lamps.get(&task.id).map_or("green", |l| l.color.as_str()),
+            lamp_label: lamps.get(&task.id).map_or("", |l| l.color.label(t.lang)),
+            lamp_reasons: lamps
+                .get(&task.id)
+                .map(|l| l.reasons.iter().map(|r| r.text(t.lang)).collect::<Vec<_>>().join(t.lang.pick("；", "; ")))
+                .unwrap_or_default(),
         });
     }
     let pages = (page.total as u32).div_ceil(query.per_page.max(1));

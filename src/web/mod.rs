@@ -3,8 +3,10 @@
 //! CSRF token.
 
 mod account;
+mod chart;
 mod dashboard;
 mod deletion;
+mod followup_forms;
 mod form;
 mod format;
 mod history;
@@ -14,13 +16,17 @@ mod login;
 mod message;
 mod milestone_edit;
 mod names;
+mod notifications;
 mod reference_admin;
 mod relations;
+mod report_form;
+mod reports_list;
 mod session;
 mod task_edit;
 mod task_new;
 mod task_page;
 mod throttle;
+mod webhooks_admin;
 
 pub use throttle::LoginThrottle;
 
@@ -38,9 +44,23 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/language", post(login::language))
         .route("/ledger", get(ledger::page))
+        .route("/reports", get(reports_list::page))
+        .route("/tasks/{id}/report", get(report_form::form_page).post(report_form::submit))
+        .route("/reports/{id}/review", post(report_form::review))
+        .route(
+            "/reports/{id}/files",
+            post(report_form::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::supervision::evidence::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/files/{id}", get(report_form::download))
+        .route("/files/{id}/delete", post(report_form::remove_file))
         .route("/tasks/new", get(task_new::form_page).post(task_new::create))
         .route("/tasks/{id}", get(task_page::page))
         .route("/tasks/{id}/relations", post(relations::add))
+        .route("/tasks/{id}/instructions", post(followup_forms::instruct))
+        .route("/instructions/{id}/replies", post(followup_forms::reply))
+        .route("/tasks/{id}/extensions", post(followup_forms::request_extension))
+        .route("/extensions/{id}/decision", post(followup_forms::decide))
         .route("/delete/{kind}/{id}", get(deletion::confirm).post(deletion::delete))
         .route("/tasks/{id}/edit", get(task_edit::form_page).post(task_edit::submit))
         .route("/milestones/{id}/edit", get(milestone_edit::form_page).post(milestone_edit::submit))
@@ -56,6 +76,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(account::users).post(account::add_user))
         .route("/admin/users/{id}", post(account::change_user))
         .route("/admin/users/{id}/password", post(account::reset_password))
+        .route("/notifications", get(notifications::page))
+        .route("/notifications/{id}/ack", post(notifications::acknowledge))
+        .route("/admin/webhooks", get(webhooks_admin::page).post(webhooks_admin::add))
+        .route("/admin/webhooks/{id}/delete", post(webhooks_admin::delete))
         .route("/static/app.css", get(css))
 }
 
@@ -72,6 +96,8 @@ pub struct UserChrome {
     pub csrf: String,
     pub admin: bool,
     pub office: bool,
+    /// Unacknowledged reminders (消息提醒).
+    pub unread: i64,
 }
 
 impl From<&session::WebUser> for UserChrome {
@@ -81,6 +107,7 @@ impl From<&session::WebUser> for UserChrome {
             csrf: u.csrf.clone(),
             admin: u.actor.may_manage_accounts(),
             office: u.actor.may_edit_ledger_structure(),
+            unread: u.unread,
         }
     }
 }

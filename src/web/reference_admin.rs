@@ -14,7 +14,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
+use tuijin_domain::error::{Invalid, Problem};
 use tuijin_domain::key_work::{KeyWorkFields, KeyWorkPatch};
+use tuijin_domain::period::{Cadence, ReportDeadline};
 use tuijin_domain::person::{PersonFields, PersonPatch};
 use tuijin_domain::unit::{UnitFields, UnitPatch};
 use tuijin_domain::Id;
@@ -35,6 +37,14 @@ struct RefPage {
 impl RefPage {
     fn csrf(&self) -> &str {
         self.user.as_ref().map(|u| u.csrf.as_str()).unwrap_or("")
+    }
+
+    fn cadences(&self) -> Vec<(&'static str, &'static str)> {
+        Cadence::ALL.iter().map(|c| (c.as_str(), c.label(self.t.lang))).collect()
+    }
+
+    fn is_cadence(&self, value: &str, cadence: &Cadence) -> bool {
+        value == cadence.as_str()
     }
 
     fn title(&self) -> &str {
@@ -222,23 +232,45 @@ pub struct KeyWorkForm {
     description: String,
     #[serde(default)]
     sort_order: String,
+    #[serde(default)]
+    report_cadence: String,
+    #[serde(default)]
+    report_deadline: String,
+}
+
+/// The schedule fields of the key-work form, each error naming its field.
+fn schedule(f: &KeyWorkForm) -> Result<(Cadence, ReportDeadline), ApiError> {
+    let cadence = match f.report_cadence.trim() {
+        "" => Cadence::default(),
+        raw => Cadence::parse(raw)
+            .ok_or_else(|| Invalid::one("report_cadence", Problem::Malformed { expected: "value" }))?,
+    };
+    let deadline = match f.report_deadline.trim() {
+        "" => ReportDeadline::default_for(cadence),
+        raw => ReportDeadline::parse(raw)?,
+    };
+    Ok((cadence, deadline))
 }
 
 pub async fn add_key_work(State(s): State<AppState>, user: WebUser, Form(f): Form<KeyWorkForm>) -> Response {
     if let Some(r) = office_only(&user).or_else(|| csrf_refusal(&user, &f.csrf)) {
         return r;
     }
-    let fields = KeyWorkFields {
-        name: f.name,
-        lead_body_unit_id: id(&f.lead_body_unit_id),
-        lead_leader_id: id(&f.lead_leader_id),
-        description: f.description,
-        sort_order: int(&f.sort_order),
+    let result = async {
+        let (report_cadence, report_deadline) = schedule(&f)?;
+        let fields = KeyWorkFields {
+            name: f.name,
+            lead_body_unit_id: id(&f.lead_body_unit_id),
+            lead_leader_id: id(&f.lead_leader_id),
+            description: f.description,
+            sort_order: int(&f.sort_order),
+            report_cadence,
+            report_deadline,
+        };
+        s.store.create_key_work(&user.actor, fields.validate()?).await?;
+        Ok::<_, ApiError>(())
     };
-    let result = match fields.validate() {
-        Ok(v) => s.store.create_key_work(&user.actor, v).await.map(|_| ()).map_err(ApiError::from),
-        Err(inv) => Err(inv.into()),
-    };
+    let result = result.await;
     saved(&s, &user, "key_works", result).await
 }
 
@@ -251,15 +283,18 @@ pub async fn save_key_work(
     if let Some(r) = office_only(&user).or_else(|| csrf_refusal(&user, &f.csrf)) {
         return r;
     }
-    let patch = KeyWorkPatch {
-        version: id(&f.version),
-        name: Some(f.name),
-        lead_body_unit_id: Some(id(&f.lead_body_unit_id)),
-        lead_leader_id: Some(id(&f.lead_leader_id)),
-        description: Some(f.description),
-        sort_order: Some(int(&f.sort_order)),
-    };
     let result = async {
+        let (cadence, deadline) = schedule(&f)?;
+        let patch = KeyWorkPatch {
+            version: id(&f.version),
+            name: Some(f.name),
+            lead_body_unit_id: Some(id(&f.lead_body_unit_id)),
+            lead_leader_id: Some(id(&f.lead_leader_id)),
+            description: Some(f.description),
+            sort_order: Some(int(&f.sort_order)),
+            report_cadence: Some(cadence),
+            report_deadline: Some(deadline),
+        };
         let current = s.store.get_key_work(kid).await?;
         crate::http::check_version_of(patch.version, &current, current.version)?;
         let v = current.fields.apply(&patch).validate()?;

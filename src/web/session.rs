@@ -25,6 +25,8 @@ pub struct WebUser {
     pub csrf: String,
     pub tr: Tr,
     pub token_hash: String,
+    /// Unacknowledged reminders, for the link in the page header.
+    pub unread: i64,
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -84,7 +86,7 @@ impl FromRequestParts<AppState> for WebUser {
             role: u.role,
             unit_id: u.unit_id,
         };
-        Ok(WebUser { actor, csrf: session.csrf, tr: Tr::new(lang), token_hash })
+        Ok(WebUser { actor, csrf: session.csrf, tr: Tr::new(lang), token_hash, unread: session.unread })
     }
 }
 

@@ -16,6 +16,8 @@ pub struct TestApp {
     pub admin: String,
     pub supervisor: String,
     pub leader: String,
+    /// The database's URL, for a second connection (a second server).
+    pub db_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -41,7 +43,7 @@ pub async fn spawn_app() -> TestApp {
     let admin = account(&store, "admin", Role::Admin, None).await;
     let supervisor = account(&store, "supervisor", Role::Supervisor, None).await;
     let leader = account(&store, "leader", Role::Leader, None).await;
-    TestApp { addr, client: Client::new(), store, admin, supervisor, leader, _dir: dir }
+    TestApp { addr, client: Client::new(), store, admin, supervisor, leader, db_url: url, _dir: dir }
 }
 
 /// Creates an account and returns a token for it.

@@ -3,10 +3,18 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod delivery;
+mod followup;
 mod helpers;
+mod inbox;
+mod lamps;
 mod ledger;
-mod permissions;
+pub mod permissions;
+mod receivers;
 mod reference;
+mod reports;
 mod tasks;
 mod web;
+mod web_followup;
+mod web_reports;
 mod web_structure;

@@ -13,6 +13,13 @@ struct Fixture {
     task: i64,
     milestone: i64,
     relation: i64,
+    report: i64,
+    file: i64,
+    period: String,
+    notification: i64,
+    webhook: i64,
+    instruction: i64,
+    extension: i64,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -26,12 +33,98 @@ async fn fixture(app: &TestApp) -> Fixture {
     let relation = app.create("/relations", json!({"predecessor_id": s.task, "successor_id": other})).await["id"]
         .as_i64()
         .unwrap();
-    Fixture { unit: s.unit_a, person: s.person, key_work: s.key_work, task: s.task, milestone, relation }
+    let period = this_monday();
+    let (status, report) = body(
+        app.client
+            .put(format!("{}/api/v1/tasks/{}/reports/{period}", app.addr, s.task))
+            .bearer_auth(&app.admin)
+            .json(&json!({"action": "save", "progress": "进展"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let report = report["id"].as_i64().unwrap();
+    let (status, file) = body(
+        app.client
+            .post(format!("{}/api/v1/reports/{report}/files?name=a.png", app.addr))
+            .bearer_auth(&app.admin)
+            .body(PNG.to_vec())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{file}");
+    let file = file["id"].as_i64().unwrap();
+    // A reminder to the unit and one of its robots.
+    let reminder = tuijin::storage::NewNotification {
+        kind: "report_late".into(),
+        dedupe_key: "permissions".into(),
+        unit_id: Some(s.unit_a),
+        title: "提醒".into(),
+        ..Default::default()
+    };
+    app.store.enqueue(&[reminder]).await.unwrap();
+    let notification = app.store.notification_by_key("permissions").await.unwrap().unwrap().id;
+    let webhook = app
+        .create(&format!("/units/{}/webhooks", s.unit_a), json!({"kind": "wecom", "url": "http://127.0.0.1:9/send"}))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let instruction = app.create(&format!("/tasks/{}/instructions", s.task), json!({"text": "请加快进度"})).await["id"]
+        .as_i64()
+        .unwrap();
+    let extension = app
+        .create(
+            &format!("/tasks/{}/extensions", s.task),
+            json!({"requested_date": "2022-06-30", "reason": "等待停电窗口"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    Fixture {
+        instruction,
+        extension,
+        unit: s.unit_a,
+        person: s.person,
+        key_work: s.key_work,
+        task: s.task,
+        milestone,
+        relation,
+        report,
+        file,
+        period,
+        notification,
+        webhook,
+    }
 }
 
-/// (method, path, body) of every write the API offers.
+/// The smallest thing that starts like a PNG file.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n0000IHDR";
+
+/// The first day of this week's reporting period (weekly, the default).
+pub fn this_monday() -> String {
+    use chrono::Datelike;
+    let today = chrono::Local::now().date_naive();
+    (today - chrono::Days::new(today.weekday().num_days_from_monday().into())).to_string()
+}
+
+/// Writes a leader may make (instructions and their threads): refused to
+/// another unit's liaison and to anonymous callers only.
+fn leader_writes(f: &Fixture) -> Vec<(Method, String, Value)> {
+    vec![
+        (Method::POST, format!("/tasks/{}/instructions", f.task), json!({"text": "请研究"})),
+        (Method::POST, format!("/instructions/{}/replies", f.instruction), json!({"text": "已落实"})),
+    ]
+}
+
+/// (method, path, body) of every other write the API offers.
 fn writes(f: &Fixture) -> Vec<(Method, String, Value)> {
     vec![
+        (Method::POST, format!("/tasks/{}/extensions", f.task), json!({"requested_date": "2023-01-01", "reason": "x"})),
+        (Method::POST, format!("/extensions/{}/decision", f.extension), json!({"version": 1, "approve": true})),
         (Method::POST, "/units".into(), json!({"name": "新单位"})),
         (Method::PATCH, format!("/units/{}", f.unit), json!({"version": 1, "name": "改名"})),
         (Method::DELETE, format!("/units/{}", f.unit), Value::Null),
@@ -56,6 +149,17 @@ fn writes(f: &Fixture) -> Vec<(Method, String, Value)> {
         (Method::DELETE, format!("/relations/{}", f.relation), Value::Null),
         (Method::POST, "/users".into(), json!({"username": "x", "role": "admin"})),
         (Method::PATCH, "/users/1".into(), json!({"disabled": true})),
+        (Method::PUT, format!("/tasks/{}/reports/{}", f.task, f.period), json!({"action": "submit", "progress": "x"})),
+        (Method::POST, format!("/reports/{}/review", f.report), json!({"version": 1, "action": "accept"})),
+        (Method::POST, format!("/reports/{}/files?name=b.png", f.report), json!("x")),
+        (Method::DELETE, format!("/files/{}", f.file), Value::Null),
+        (Method::POST, format!("/notifications/{}/ack", f.notification), Value::Null),
+        (
+            Method::POST,
+            format!("/units/{}/webhooks", f.unit),
+            json!({"kind": "dingtalk", "url": "http://127.0.0.1:9/robot"}),
+        ),
+        (Method::DELETE, format!("/webhooks/{}", f.webhook), Value::Null),
     ]
 }
 
@@ -73,7 +177,18 @@ async fn send(app: &TestApp, method: Method, path: &str, token: Option<&str>, b:
 /// Everything a refused caller might have changed, to compare before and after.
 async fn snapshot(app: &TestApp) -> Value {
     let mut all = serde_json::Map::new();
-    for path in ["/units", "/people", "/key-works", "/tasks", "/relations", "/tasks/1/milestones", "/users"] {
+    for path in [
+        "/units",
+        "/people",
+        "/key-works",
+        "/tasks",
+        "/relations",
+        "/tasks/1/milestones",
+        "/users",
+        "/reports",
+        "/tasks/1/instructions",
+        "/tasks/1/extensions",
+    ] {
         all.insert(path.into(), body(app.get(path, &app.admin).await).await.1);
     }
     Value::Object(all)
@@ -86,12 +201,17 @@ async fn outsiders_are_refused_every_write_and_nothing_changes() {
     let other_unit = app.create("/units", json!({"name": "区发改委"})).await["id"].as_i64().unwrap();
     let outsider = account(&app.store, "cg-liaison", Role::Liaison, Some(other_unit)).await;
     let before = snapshot(&app).await;
-    for (method, path, b) in writes(&f) {
+    let leader_may = leader_writes(&f);
+    for (method, path, b) in writes(&f).into_iter().chain(leader_may.clone()) {
+        let leader_allowed = leader_may.iter().any(|(m, p, _)| *m == method && *p == path);
         for (who, token, expected) in [
             ("liaison of another unit", Some(outsider.as_str()), StatusCode::FORBIDDEN),
             ("leader", Some(app.leader.as_str()), StatusCode::FORBIDDEN),
             ("anonymous", None, StatusCode::UNAUTHORIZED),
         ] {
+            if who == "leader" && leader_allowed {
+                continue;
+            }
             let (status, err) = send(&app, method.clone(), &path, token, &b).await;
             assert_eq!(status, expected, "{who}: {method} {path} → {err}");
             assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "{who}: {method} {path}: {err}");
@@ -114,7 +234,8 @@ async fn the_permission_table_covers_every_write_in_the_api() {
         }
     }
     let numbers = regex_lite_ids();
-    let tested: Vec<String> = writes(&f).into_iter().map(|(m, p, _)| format!("{m} {}", numbers(&p))).collect();
+    let tested: Vec<String> =
+        writes(&f).into_iter().chain(leader_writes(&f)).map(|(m, p, _)| format!("{m} {}", numbers(&p))).collect();
     for w in &documented {
         assert!(tested.contains(w), "write endpoint {w} has no permission test");
     }
@@ -123,8 +244,17 @@ async fn the_permission_table_covers_every_write_in_the_api() {
 /// Turns `/tasks/12/milestones` into `/tasks/{id}/milestones`.
 fn regex_lite_ids() -> impl Fn(&str) -> String {
     |p: &str| {
-        p.split('/')
-            .map(|seg| if !seg.is_empty() && seg.chars().all(|c| c.is_ascii_digit()) { "{id}" } else { seg })
+        let path = p.split('?').next().unwrap_or(p);
+        path.split('/')
+            .map(|seg| {
+                if !seg.is_empty() && seg.chars().all(|c| c.is_ascii_digit()) {
+                    "{id}"
+                } else if seg.parse::<chrono::NaiveDate>().is_ok() {
+                    "{period}"
+                } else {
+                    seg
+                }
+            })
             .collect::<Vec<_>>()
             .join("/")
     }

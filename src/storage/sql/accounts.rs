@@ -64,15 +64,23 @@ macro_rules! impl_account_store {
                 if let Some(unit) = c.unit_id {
                     Self::check_refs(&mut *tx, &mut inv, "units", "unit_id", "unit", &[unit]).await?;
                 }
+                if let Some(person) = c.person_id {
+                    Self::check_refs(&mut *tx, &mut inv, "people", "person_id", "person", &[person]).await?;
+                }
                 inv.into_result(())?;
-                let done = sqlx::query("UPDATE users SET display_name = $1, role = $2, unit_id = $3, disabled = $4 WHERE id = $5")
-                    .bind(&c.display_name)
-                    .bind(c.role.as_str())
-                    .bind(c.unit_id)
-                    .bind(c.disabled)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                let done = sqlx::query(
+                    "UPDATE users SET display_name = $1, role = $2, unit_id = $3, disabled = $4, email = $5, person_id = $6 \
+                     WHERE id = $7",
+                )
+                .bind(&c.display_name)
+                .bind(c.role.as_str())
+                .bind(c.unit_id)
+                .bind(c.disabled)
+                .bind(&c.email)
+                .bind(c.person_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound { entity: "user", id: user_id });
                 }
@@ -153,11 +161,17 @@ macro_rules! impl_account_store {
                 .fetch_optional(&self.pool)
                 .await?;
                 let Some(row) = row else { return Ok(None) };
-                let csrf: String = sqlx::query_scalar("SELECT csrf FROM sessions WHERE token_hash = $1")
-                    .bind(token_hash)
-                    .fetch_one(&self.pool)
-                    .await?;
-                Ok(Some(Session { user: User::try_from(row)?, csrf }))
+                let user = User::try_from(row)?;
+                // The header's count of unread reminders comes along in the same round trip.
+                let (csrf, unread): (String, i64) = sqlx::query_as(&format!(
+                    "SELECT csrf, ({}) FROM sessions WHERE token_hash = $2",
+                    notify::UNREAD_COUNT
+                ))
+                .bind(user.id)
+                .bind(token_hash)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(Some(Session { user, csrf, unread }))
             }
         }
 

@@ -65,12 +65,8 @@ macro_rules! impl_common {
                 if ids.is_empty() {
                     return Ok(());
                 }
-                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!("SELECT id FROM {table} WHERE id IN ("));
-                let mut sep = qb.separated(", ");
-                for id in ids {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!("SELECT id FROM {table} WHERE id IN "));
+                push_list(&mut qb, ids.iter().copied());
                 let found: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
                 for id in ids.iter().filter(|id| !found.contains(id)) {
                     inv.push(field, Problem::UnknownReference { what, id: id.to_string() });

@@ -18,6 +18,12 @@ mod tasks;
 mod items;
 #[macro_use]
 mod accounts;
+#[macro_use]
+mod reports;
+#[macro_use]
+mod followup;
+#[macro_use]
+mod notify;
 mod connect;
 mod rows;
 
@@ -28,18 +34,24 @@ use super::{
     AccountStore, AdminStore, HistoryEntry, KeyWork, KeyWorkSummary, LedgerStore, Milestone, NewUser, Page, Person,
     ReferenceStore, Relation, Session, StoreError, Task, TaskQuery, Unit, User, UserChanges,
 };
+use super::{EvidenceFile, NewFile, Report, ReportQuery, ReportStore, ReportWrite};
+use super::{Extension, FollowUpStore, Instruction, NewDate};
 use async_trait::async_trait;
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use rows::*;
+use rust_decimal::Decimal;
 use sqlx::{Pool, Postgres, QueryBuilder, Sqlite};
 use std::sync::Arc;
 use tokio::sync::{Mutex, MutexGuard};
 use tuijin_domain::access::Actor;
 use tuijin_domain::error::{Invalid, Problem};
+use tuijin_domain::extension::{ExtensionFields, ExtensionStatus};
 use tuijin_domain::history::{diff, FieldChange};
+use tuijin_domain::instruction::{InstructionFields, ReplyFields};
 use tuijin_domain::key_work::KeyWorkFields;
 use tuijin_domain::milestone::MilestoneFields;
 use tuijin_domain::patch::Valid;
+use tuijin_domain::period::ReportStatus;
 use tuijin_domain::person::PersonFields;
 use tuijin_domain::relation::RelationFields;
 use tuijin_domain::task::TaskFields;
@@ -100,6 +112,29 @@ const HISTORY_COLUMNS: &str = "at, user_id, user_name, entity, entity_id, task_i
 const HISTORY_INSERT: &str =
     "INSERT INTO history (at, user_id, user_name, entity, entity_id, task_id, action, field, old_value, new_value) ";
 
+/// The history line of a status step.
+fn status_change(old: Option<ReportStatus>, new: ReportStatus) -> FieldChange {
+    FieldChange {
+        field: "status".into(),
+        old: old.map(|s| s.as_str().to_string()),
+        new: Some(new.as_str().to_string()),
+    }
+}
+
+/// Pushes `(v1, v2, …)` with every value bound: the list of an `IN`.
+fn push_list<'a, DB, T>(qb: &mut QueryBuilder<'a, DB>, items: impl IntoIterator<Item = T>)
+where
+    DB: sqlx::Database,
+    T: 'a + sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    qb.push("(");
+    let mut sep = qb.separated(", ");
+    for v in items {
+        sep.push_bind(v);
+    }
+    sep.push_unseparated(")");
+}
+
 /// Now, to the microsecond: PostgreSQL keeps no more, and a value returned
 /// from a write must equal the one read back later.
 fn now() -> DateTime<Utc> {
@@ -121,3 +156,9 @@ impl_item_methods!(Sqlite);
 impl_item_methods!(Postgres);
 impl_account_store!(Sqlite, "sqlite");
 impl_account_store!(Postgres, "postgres");
+impl_report_store!(Sqlite);
+impl_report_store!(Postgres);
+impl_followup_store!(Sqlite);
+impl_followup_store!(Postgres);
+impl_notify_store!(Sqlite, "");
+impl_notify_store!(Postgres, " FOR UPDATE SKIP LOCKED");

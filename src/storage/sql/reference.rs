@@ -157,14 +157,16 @@ macro_rules! impl_reference_store {
                 Self::check_key_work(&mut *tx, &f, 0).await?;
                 let now = now();
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO key_works (name, lead_body_unit_id, lead_leader_id, description, sort_order, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                    "INSERT INTO key_works (name, lead_body_unit_id, lead_leader_id, description, sort_order, report_cadence, \
+                     report_deadline, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
                 )
                 .bind(&f.name)
                 .bind(f.lead_body_unit_id)
                 .bind(f.lead_leader_id)
                 .bind(&f.description)
                 .bind(i64::from(f.sort_order))
+                .bind(f.report_cadence.as_str())
+                .bind(f.report_deadline.to_string())
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -185,7 +187,7 @@ macro_rules! impl_reference_store {
                 Self::check_key_work(&mut *tx, &f, id).await?;
                 let done = sqlx::query(
                     "UPDATE key_works SET name = $1, lead_body_unit_id = $2, lead_leader_id = $3, description = $4, sort_order = $5, \
-                     version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+                     report_cadence = $9, report_deadline = $10, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
                 )
                 .bind(&f.name)
                 .bind(f.lead_body_unit_id)
@@ -195,6 +197,8 @@ macro_rules! impl_reference_store {
                 .bind(now)
                 .bind(id)
                 .bind(version)
+                .bind(f.report_cadence.as_str())
+                .bind(f.report_deadline.to_string())
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {

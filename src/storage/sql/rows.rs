@@ -1,15 +1,22 @@
 //! Database rows and their conversion to the stored models. `FromRow` is
 //! derived generically, so the same structs serve both backends.
 
-use crate::storage::{HistoryEntry, KeyWork, Milestone, Person, Relation, StoreError, Task, Unit, User};
+use crate::storage::{
+    EvidenceFile, HistoryEntry, KeyWork, Milestone, Person, Relation, Report, StoreError, Task, Unit, User,
+};
+use crate::storage::{Extension, Instruction};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use tuijin_domain::access::Role;
+use tuijin_domain::extension::{ExtensionFields, ExtensionStatus};
+use tuijin_domain::instruction::InstructionFields;
 use tuijin_domain::key_work::KeyWorkFields;
 use tuijin_domain::milestone::MilestoneFields;
 use tuijin_domain::number::{from_scaled, to_scaled};
+use tuijin_domain::period::{Cadence, ReportDeadline, ReportStatus};
 use tuijin_domain::person::PersonFields;
 use tuijin_domain::relation::RelationFields;
+use tuijin_domain::report::ReportFields;
 use tuijin_domain::task::{Priority, Status, Target, TaskFields};
 use tuijin_domain::unit::UnitFields;
 use tuijin_domain::Id;
@@ -81,6 +88,8 @@ pub(super) struct KeyWorkRow {
     lead_leader_id: i64,
     description: String,
     sort_order: i64,
+    report_cadence: String,
+    report_deadline: String,
     version: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -96,6 +105,9 @@ impl From<KeyWorkRow> for KeyWork {
                 lead_leader_id: r.lead_leader_id,
                 description: r.description,
                 sort_order: int32(r.sort_order),
+                // Both are checked before they are written (and the cadence by the schema).
+                report_cadence: Cadence::parse(&r.report_cadence).unwrap_or_default(),
+                report_deadline: ReportDeadline::parse(&r.report_deadline).unwrap_or_default(),
             },
             version: r.version,
             created_at: r.created_at,
@@ -291,6 +303,8 @@ pub(super) struct UserRow {
     language: String,
     disabled: bool,
     created_at: DateTime<Utc>,
+    email: Option<String>,
+    person_id: Option<i64>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -307,6 +321,167 @@ impl TryFrom<UserRow> for User {
             language: r.language,
             disabled: r.disabled,
             created_at: r.created_at,
+            email: r.email,
+            person_id: r.person_id,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ReportRow {
+    id: i64,
+    task_id: i64,
+    period_start: NaiveDate,
+    status: String,
+    progress: String,
+    percent_complete: Option<i64>,
+    actual_value: Option<i64>,
+    investment_this_period: Option<i64>,
+    problems: String,
+    next_steps: String,
+    coordination: String,
+    coordination_leader_id: Option<i64>,
+    coordination_unit_id: Option<i64>,
+    submitted_at: Option<DateTime<Utc>>,
+    submitted_by: Option<i64>,
+    reviewed_at: Option<DateTime<Utc>>,
+    reviewed_by: Option<i64>,
+    return_reason: String,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<ReportRow> for Report {
+    type Error = StoreError;
+    fn try_from(r: ReportRow) -> Result<Report, StoreError> {
+        let status = ReportStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("report status {:?}", r.status)))?;
+        Ok(Report {
+            id: r.id,
+            task_id: r.task_id,
+            period_start: r.period_start,
+            status,
+            submitted_at: r.submitted_at,
+            submitted_by: r.submitted_by,
+            reviewed_at: r.reviewed_at,
+            reviewed_by: r.reviewed_by,
+            return_reason: r.return_reason,
+            files: Vec::new(),
+            fields: ReportFields {
+                progress: r.progress,
+                percent_complete: dec(r.percent_complete),
+                actual_value: dec(r.actual_value),
+                investment_this_period: dec(r.investment_this_period),
+                problems: r.problems,
+                next_steps: r.next_steps,
+                coordination: r.coordination,
+                coordination_leader_id: r.coordination_leader_id,
+                coordination_unit_id: r.coordination_unit_id,
+            },
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct FileRow {
+    id: i64,
+    report_id: i64,
+    file_name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    created_at: DateTime<Utc>,
+}
+
+impl From<FileRow> for EvidenceFile {
+    fn from(r: FileRow) -> EvidenceFile {
+        EvidenceFile {
+            id: r.id,
+            report_id: r.report_id,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct InstructionRow {
+    pub(super) id: i64,
+    task_id: i64,
+    author_id: Option<i64>,
+    author_name: String,
+    text: String,
+    respond_within_days: i64,
+    answer_due: NaiveDate,
+    answered_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<InstructionRow> for Instruction {
+    fn from(r: InstructionRow) -> Instruction {
+        Instruction {
+            id: r.id,
+            task_id: r.task_id,
+            author_id: r.author_id,
+            author_name: r.author_name,
+            fields: InstructionFields {
+                text: r.text,
+                respond_within_days: u32::try_from(r.respond_within_days).unwrap_or(u32::MAX),
+            },
+            answer_due: r.answer_due,
+            answered_at: r.answered_at,
+            created_at: r.created_at,
+            replies: Vec::new(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ExtensionRow {
+    id: i64,
+    task_id: i64,
+    milestone_id: Option<i64>,
+    original_date: Option<NaiveDate>,
+    requested_date: NaiveDate,
+    reason: String,
+    status: String,
+    requested_by_name: String,
+    decided_by_name: Option<String>,
+    decided_at: Option<DateTime<Utc>>,
+    note: String,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<ExtensionRow> for Extension {
+    type Error = StoreError;
+    fn try_from(r: ExtensionRow) -> Result<Extension, StoreError> {
+        Ok(Extension {
+            id: r.id,
+            task_id: r.task_id,
+            fields: ExtensionFields {
+                milestone_id: r.milestone_id,
+                requested_date: r.requested_date,
+                reason: r.reason,
+            },
+            original_date: r.original_date,
+            status: ExtensionStatus::parse(&r.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("extension status {:?}", r.status)))?,
+            requested_by_name: r.requested_by_name,
+            decided_by_name: r.decided_by_name,
+            decided_at: r.decided_at,
+            note: r.note,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
         })
     }
 }

@@ -20,20 +20,12 @@ macro_rules! impl_task_store {
                     qb.push(" AND id IN (SELECT task_id FROM task_leaders WHERE person_id = ").push_bind(v).push(")");
                 }
                 if !q.statuses.is_empty() {
-                    qb.push(" AND status IN (");
-                    let mut sep = qb.separated(", ");
-                    for s in &q.statuses {
-                        sep.push_bind(s.as_str());
-                    }
-                    qb.push(")");
+                    qb.push(" AND status IN ");
+                    push_list(qb, q.statuses.iter().map(|s| s.as_str()));
                 }
                 if !q.priorities.is_empty() {
-                    qb.push(" AND priority IN (");
-                    let mut sep = qb.separated(", ");
-                    for p in &q.priorities {
-                        sep.push_bind(p.as_str());
-                    }
-                    qb.push(")");
+                    qb.push(" AND priority IN ");
+                    push_list(qb, q.priorities.iter().map(|p| p.as_str()));
                 }
                 if let Some(d) = q.due_from {
                     qb.push(" AND due_date >= ").push_bind(d);
@@ -285,6 +277,14 @@ macro_rules! impl_task_store {
 
             async fn get_task(&self, id: Id) -> Result<Task> {
                 Self::fetch_task(&mut *self.pool.acquire().await?, id).await
+            }
+
+            async fn open_tasks(&self) -> Result<Vec<Task>> {
+                let rows: Vec<TaskRow> =
+                    sqlx::query_as(&format!("{} WHERE status NOT IN ('done', 'cancelled') ORDER BY id", Self::task_select()))
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(TaskRow::into_task).collect()
             }
 
             async fn create_task(&self, actor: &Actor, f: Valid<TaskFields>) -> Result<Task> {
