@@ -17,6 +17,56 @@ pub struct ServeArgs {
     pub demo: bool,
     #[command(flatten)]
     pub reminders: ReminderArgs,
+    #[command(flatten)]
+    pub supervision: SupervisionArgs,
+}
+
+/// The thresholds of the lamps and the timing of reminders.
+#[derive(Debug, Args)]
+pub struct SupervisionArgs {
+    /// Lamps: a milestone due within this many days and behind plan is yellow (N).
+    #[arg(long, env = "TUIJIN_LAMP_WARNING_DAYS", default_value_t = 7)]
+    pub lamp_warning_days: i64,
+    /// Lamps: progress more than this many points behind the planned path is yellow (X).
+    #[arg(long, env = "TUIJIN_LAMP_BEHIND_POINTS", default_value_t = 10.0)]
+    pub lamp_behind_points: f64,
+    /// Lamps: a late report alone turns the lamp yellow (on/off).
+    #[arg(long, env = "TUIJIN_LAMP_LATE_REPORT_YELLOW", default_value = "on", action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new())]
+    pub lamp_late_report_yellow: bool,
+    /// Reminders: decide who to chase every this many seconds.
+    #[arg(long, env = "TUIJIN_REMIND_EVERY", default_value_t = 300)]
+    pub remind_every: u64,
+    /// Reminders: remind a unit this many hours before its report deadline.
+    #[arg(long, env = "TUIJIN_REMIND_BEFORE_HOURS", default_value_t = 24)]
+    pub remind_before_hours: i64,
+    /// Reminders: escalate to the responsible leaders when a late-report
+    /// reminder is not acknowledged within this many hours.
+    #[arg(long, env = "TUIJIN_ESCALATE_AFTER_HOURS", default_value_t = 48)]
+    pub escalate_after_hours: i64,
+}
+
+impl SupervisionArgs {
+    pub fn lamp_config(&self) -> anyhow::Result<tuijin_domain::lamp::LampConfig> {
+        let c = tuijin_domain::lamp::LampConfig {
+            milestone_warning_days: self.lamp_warning_days,
+            behind_points: self.lamp_behind_points,
+            report_late_is_yellow: self.lamp_late_report_yellow,
+        };
+        c.validate().map_err(|e| {
+            anyhow::anyhow!(
+                "lamp settings: {}",
+                e.0.iter().map(|x| x.message(tuijin_domain::Lang::En)).collect::<Vec<_>>().join("; ")
+            )
+        })
+    }
+
+    pub fn reminder_config(&self) -> tuijin_domain::reminder::ReminderConfig {
+        tuijin_domain::reminder::ReminderConfig {
+            before_hours: self.remind_before_hours,
+            escalate_after_hours: self.escalate_after_hours,
+        }
+    }
 }
 
 /// The delivery of reminders (see `crate::notify`).
@@ -65,6 +115,8 @@ pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("tuijin listening on http://{addr} ({} database)", store.backend());
     println!("API: http://{addr}/api/v1  (OpenAPI: http://{addr}/api/v1/openapi.json)");
+    let mut state = AppState::new(store.clone());
+    state.lamp_config = Arc::new(args.supervision.lamp_config()?);
     let worker = if args.reminders.worker {
         let config = crate::notify::Config {
             smtp_url: args.reminders.smtp_url.clone(),
@@ -76,7 +128,21 @@ pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let served = http::serve(listener, AppState::new(store)).await;
+    // Deciding who to chase runs where delivery does; dedupe keys keep
+    // several servers from queueing a reminder twice.
+    let rounds = worker.is_some().then(|| {
+        crate::supervision::reminders::spawn(
+            store.clone(),
+            state.board.clone(),
+            state.lamp_config.clone(),
+            args.supervision.reminder_config(),
+            std::time::Duration::from_secs(args.supervision.remind_every.max(10)),
+        )
+    });
+    let served = http::serve(listener, state).await;
+    if let Some(r) = rounds {
+        r.abort();
+    }
     if let Some(w) = worker {
         w.stop().await;
     }

@@ -125,6 +125,14 @@ pub trait ReportStore: Send + Sync {
     /// (task, period start, percent) of every accepted report stating a
     /// percent, oldest first per task: the reported path the lamps read.
     async fn progress_points(&self, task_ids: &[Id]) -> Result<Vec<(Id, NaiveDate, Decimal)>>;
+    /// One row per report of these periods, with its task's key work and
+    /// lead unit: what the reporting-load table counts.
+    async fn report_load_rows(&self, period_starts: &[NaiveDate]) -> Result<Vec<LoadRow>>;
+    /// Records each key work's lamp counts for its current period
+    /// (replacing what was recorded earlier in the same period).
+    async fn record_lamps(&self, rows: &[(Id, NaiveDate, tuijin_domain::lamp::LampCounts)]) -> Result<()>;
+    /// Recorded lamp counts from `since` on: (key work, period start, counts).
+    async fn lamp_history(&self, since: NaiveDate) -> Result<Vec<(Id, NaiveDate, tuijin_domain::lamp::LampCounts)>>;
 }
 
 /// Accounts and API tokens.

@@ -103,6 +103,18 @@ pub struct ReportWrite<'a> {
     pub fields: tuijin_domain::patch::Valid<ReportFields>,
 }
 
+/// A report as the reporting-load table sees it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LoadRow {
+    pub task_id: Id,
+    pub key_work_id: Id,
+    pub lead_unit_id: Id,
+    pub period_start: NaiveDate,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Returned at least once.
+    pub returned: bool,
+}
+
 /// Which reports to list.
 #[derive(Debug, Clone, Default)]
 pub struct ReportQuery {

@@ -114,6 +114,19 @@ impl Board {
             }
         }
         red.sort_by_key(|r| (r.due_date.is_none(), r.due_date, r.id));
+        // Keep this period's counts for the trend chart.
+        let periods: Vec<(Id, NaiveDate, LampCounts)> = store
+            .list_key_works()
+            .await?
+            .iter()
+            .map(|k| {
+                let start = super::schedule_of(k).period_containing(today).start;
+                (k.id, start, by_key_work.get(&k.id).copied().unwrap_or_default())
+            })
+            .collect();
+        if let Err(e) = store.record_lamps(&periods).await {
+            tracing::warn!(error = %e, "could not record the lamp history");
+        }
         let snapshot = Arc::new(Snapshot {
             computed_at: Local::now(),
             today,

@@ -6,6 +6,8 @@ pub mod board;
 pub mod evidence;
 pub mod followup;
 pub mod lamps;
+pub mod load;
+pub mod reminders;
 pub mod reports;
 
 use crate::storage::KeyWork;

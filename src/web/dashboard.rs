@@ -43,6 +43,29 @@ pub struct Card {
     pub invest_width: String,
     pub has_investment: bool,
     pub lamps: LampCounts,
+    /// The last 12 periods' lamps, oldest first (empty where none were recorded).
+    pub trend: Vec<TrendBar>,
+}
+
+/// One period's stacked bar: heights of red, yellow and green in SVG units.
+pub struct TrendBar {
+    pub x: String,
+    pub red: (String, String),
+    pub yellow: (String, String),
+    pub green: (String, String),
+    pub label: String,
+}
+
+/// Height of the trend chart in SVG units; 12 bars of 10 units with a gap of 2.
+const TREND_H: f64 = 30.0;
+
+fn trend_bar(i: usize, c: Option<LampCounts>, label: String) -> TrendBar {
+    let total = c.map_or(0, |c| c.total()) as f64;
+    let h = |n: usize| if total > 0.0 { TREND_H * n as f64 / total } else { 0.0 };
+    let (r, y, g) = c.map_or((0.0, 0.0, 0.0), |c| (h(c.red), h(c.yellow), h(c.green)));
+    // Stacked from the bottom: green, then yellow, then red on top.
+    let seg = |y0: f64, height: f64| (format!("{:.1}", TREND_H - y0 - height), format!("{height:.1}"));
+    TrendBar { x: format!("{}", i * 12), green: seg(0.0, g), yellow: seg(g, y), red: seg(g + y, r), label }
 }
 
 /// A red task with why.
@@ -129,9 +152,33 @@ async fn build(s: &AppState, user: &WebUser) -> Result<Dashboard, ApiError> {
     let board = s.board.get(s.store.clone(), s.lamp_config.clone(), today).await?;
     let summaries = &board.summaries;
     let soon = today + chrono::Days::new(7);
+    let since = today - chrono::Days::new(400);
+    let history = s.store.lamp_history(since).await?;
     let cards = key_works
         .iter()
         .map(|kw| {
+            let periods = crate::supervision::schedule_of(kw).last_periods(12, today);
+            let trend = periods
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let c = history.iter().find(|(k, start, _)| *k == kw.id && *start == p.start).map(|(_, _, c)| *c);
+                    let label = match c {
+                        Some(c) => format!(
+                            "{}：{} {} {} {} {} {}",
+                            short_date(p.start, today, t.lang),
+                            t.get("lamp.red"),
+                            c.red,
+                            t.get("lamp.yellow"),
+                            c.yellow,
+                            t.get("lamp.green"),
+                            c.green
+                        ),
+                        None => format!("{}：{}", short_date(p.start, today, t.lang), t.get("lamp.no_record")),
+                    };
+                    trend_bar(i, c, label)
+                })
+                .collect();
             let sum = summaries.iter().find(|x| x.key_work_id == kw.id).cloned().unwrap_or_default();
             let mut x = 0.0;
             let segments = Status::ALL
@@ -184,6 +231,7 @@ async fn build(s: &AppState, user: &WebUser) -> Result<Dashboard, ApiError> {
                 invest_width: format!("{:.1}", BAR * share),
                 has_investment: !sum.planned_investment.is_zero(),
                 lamps: board.by_key_work.get(&kw.id).copied().unwrap_or_default(),
+                trend,
             }
         })
         .collect();

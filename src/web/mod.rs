@@ -21,6 +21,7 @@ mod reference_admin;
 mod relations;
 mod report_form;
 mod reports_list;
+mod reports_load;
 mod session;
 mod task_edit;
 mod task_new;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/language", post(login::language))
         .route("/ledger", get(ledger::page))
         .route("/reports", get(reports_list::page))
+        .route("/reports/load", get(reports_load::page))
         .route("/tasks/{id}/report", get(report_form::form_page).post(report_form::submit))
         .route("/reports/{id}/review", post(report_form::review))
         .route(

@@ -133,7 +133,11 @@ async fn page_for(
         report_id: report.map(|r| r.id),
         version: report.map(|r| r.version),
         values: report.map(|r| r.fields.clone()).unwrap_or_default(),
-        return_reason: report.map(|r| r.return_reason.clone()).unwrap_or_default(),
+        // Shown while the unit has to act on it.
+        return_reason: report
+            .filter(|r| r.status == ReportStatus::Returned)
+            .map(|r| r.return_reason.clone())
+            .unwrap_or_default(),
         files: report.map(|r| r.files.clone()).unwrap_or_default(),
         can_write,
         can_review: user.actor.is_office() && status == Some(ReportStatus::Submitted),

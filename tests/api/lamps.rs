@@ -82,4 +82,11 @@ async fn lamps_explain_themselves_and_roll_up() {
     let (_, html) = page(&app, &c, "/").await;
     assert!(html.contains("红灯任务（1）") && html.contains("已超过完成时限"), "{html}");
     assert!(html.contains("各单位灯色"));
+    assert!(
+        html.contains("<svg class=\"trend\"") && html.contains("红灯 1 黄灯 1 绿灯 1"),
+        "this period's bar of the trend"
+    );
+    let recorded = app.store.lamp_history(today - Days::new(7)).await.unwrap();
+    assert_eq!(recorded.len(), 1, "one key work, this period: {recorded:?}");
+    assert_eq!((recorded[0].2.red, recorded[0].2.yellow, recorded[0].2.green), (1, 1, 1));
 }

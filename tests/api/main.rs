@@ -12,6 +12,7 @@ mod ledger;
 pub mod permissions;
 mod receivers;
 mod reference;
+mod reminders;
 mod reports;
 mod tasks;
 mod web;

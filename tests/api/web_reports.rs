@@ -137,3 +137,43 @@ async fn a_liaison_reports_and_the_office_reviews_in_the_browser() {
     let (_, html) = page(&app, &l, &to).await;
     assert!(html.contains("已采纳"));
 }
+
+#[tokio::test]
+async fn the_office_sees_the_reporting_load_per_unit() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    let second = app.create("/tasks", crate::helpers::task_body(s.key_work, "2", s.unit_a, s.person)).await["id"]
+        .as_i64()
+        .unwrap();
+    let period = crate::permissions::this_monday();
+    let res = app
+        .client
+        .put(format!("{}/api/v1/tasks/{second}/reports/{period}", app.addr))
+        .bearer_auth(&app.admin)
+        .json(&serde_json::json!({"action": "submit", "progress": "按计划推进"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    user_with_password(&app, "lm").await;
+    let o = browser();
+    sign_in(&app, &o, "lm", PASSWORD).await;
+    let (status, html) = page(&app, &o, "/reports/load").await;
+    assert_eq!(status, StatusCode::OK);
+    // Two tasks owe a report; one came in just now: on time before Thursday noon, late after.
+    let now = chrono::Local::now().naive_local();
+    let monday: chrono::NaiveDate = period.parse().unwrap();
+    let deadline = (monday + chrono::Days::new(3)).and_hms_opt(12, 0, 0).unwrap();
+    let row = if now > deadline {
+        r#"<td class="num">2</td><td class="num">0</td>
+    <td class="num late">2</td>"#
+    } else {
+        r#"<td class="num">2</td><td class="num">1</td>
+    <td class="num">0</td>"#
+    };
+    assert!(html.contains("区住建局") && html.contains(row), "{html}");
+    liaison_with_password(&app, "own", s.unit_a).await;
+    let l = browser();
+    sign_in(&app, &l, "own", PASSWORD).await;
+    assert_eq!(page(&app, &l, "/reports/load").await.0, StatusCode::FORBIDDEN);
+}

@@ -17,6 +17,7 @@ pub mod patch;
 pub mod period;
 pub mod person;
 pub mod relation;
+pub mod reminder;
 pub mod report;
 pub mod task;
 #[cfg(test)]

@@ -34,7 +34,7 @@ use super::{
     AccountStore, AdminStore, HistoryEntry, KeyWork, KeyWorkSummary, LedgerStore, Milestone, NewUser, Page, Person,
     ReferenceStore, Relation, Session, StoreError, Task, TaskQuery, Unit, User, UserChanges,
 };
-use super::{EvidenceFile, NewFile, Report, ReportQuery, ReportStore, ReportWrite};
+use super::{EvidenceFile, LoadRow, NewFile, Report, ReportQuery, ReportStore, ReportWrite};
 use super::{Extension, FollowUpStore, Instruction, NewDate};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};

@@ -168,7 +168,9 @@ macro_rules! impl_report_store {
                 let mut tx = self.begin_write().await?;
                 let now = now();
                 let done = sqlx::query(
-                    "UPDATE progress_reports SET status = $1, return_reason = $2, reviewed_at = $3, reviewed_by = $4, \
+                    // The last reason stays after acceptance: the load table counts returns.
+                    "UPDATE progress_reports SET status = $1, return_reason = CASE WHEN $2 = '' THEN return_reason ELSE $2 END, \
+                     reviewed_at = $3, reviewed_by = $4, \
                      updated_at = $3, version = version + 1 WHERE id = $5 AND version = $6",
                 )
                 .bind(status.as_str())
@@ -271,6 +273,60 @@ macro_rules! impl_report_store {
                 Self::history(&mut *tx, actor, "report_file", id, Some(task_id), "delete", &[change]).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn report_load_rows(&self, period_starts: &[NaiveDate]) -> Result<Vec<LoadRow>> {
+                if period_starts.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
+                    "SELECT r.task_id, t.key_work_id, t.lead_unit_id, r.period_start, r.submitted_at, \
+                     (r.return_reason <> '') AS returned FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
+                     WHERE r.period_start IN ",
+                );
+                push_list(&mut qb, period_starts.iter().copied());
+                Ok(qb.build_query_as().fetch_all(&self.pool).await?)
+            }
+
+            async fn record_lamps(&self, rows: &[(Id, NaiveDate, tuijin_domain::lamp::LampCounts)]) -> Result<()> {
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                let _w = self.write_guard().await;
+                let mut tx = self.begin_write().await?;
+                let now = now();
+                for (kw, period, c) in rows {
+                    sqlx::query(
+                        "INSERT INTO lamp_history (key_work_id, period_start, green, yellow, red, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key_work_id, period_start) \
+                         DO UPDATE SET green = excluded.green, yellow = excluded.yellow, red = excluded.red, recorded_at = excluded.recorded_at",
+                    )
+                    .bind(kw)
+                    .bind(period)
+                    .bind(c.green as i64)
+                    .bind(c.yellow as i64)
+                    .bind(c.red as i64)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn lamp_history(&self, since: NaiveDate) -> Result<Vec<(Id, NaiveDate, tuijin_domain::lamp::LampCounts)>> {
+                let rows: Vec<(i64, NaiveDate, i64, i64, i64)> = sqlx::query_as(
+                    "SELECT key_work_id, period_start, green, yellow, red FROM lamp_history WHERE period_start >= $1 \
+                     ORDER BY key_work_id, period_start",
+                )
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await?;
+                let n = |v: i64| usize::try_from(v).unwrap_or(0);
+                Ok(rows
+                    .into_iter()
+                    .map(|(k, p, g, y, r)| (k, p, tuijin_domain::lamp::LampCounts { green: n(g), yellow: n(y), red: n(r) }))
+                    .collect())
             }
 
             async fn progress_points(&self, task_ids: &[Id]) -> Result<Vec<(Id, NaiveDate, Decimal)>> {
