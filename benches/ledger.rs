@@ -25,6 +25,8 @@ use std::time::{Duration, Instant};
 
 #[path = "support/pages.rs"]
 mod pages;
+#[path = "support/reports.rs"]
+mod reports;
 
 const UNITS: usize = 25;
 /// The bench account's password, for signing in to the web pages.
@@ -83,6 +85,7 @@ struct Server {
     child: Child,
     base_url: String,
     token: String,
+    database_url: String,
     /// Keeps the SQLite file alive until the server is gone; dropped after
     /// `Drop::drop` has killed the child.
     _dir: Option<tempfile::TempDir>,
@@ -118,7 +121,7 @@ impl Server {
             .spawn()
             .expect("cannot start tuijin serve");
         let addr = listening_address(child.stdout.take().expect("piped stdout"));
-        let mut server = Server { child, base_url: String::new(), token, _dir: dir };
+        let mut server = Server { child, base_url: String::new(), token, database_url: database_url.clone(), _dir: dir };
         let addr =
             addr.unwrap_or_else(|| panic!("tuijin serve exited before listening: {:?}", server.child.try_wait()));
         server.base_url = format!("http://{addr}");
@@ -669,6 +672,7 @@ struct Report {
     reads: (Latencies, Vec<(u16, usize)>),
     updates: (Throughput, Latencies),
     pages: Vec<pages::PageResult>,
+    reports: Option<reports::ReportsResult>,
     wall: Duration,
 }
 
@@ -749,6 +753,18 @@ impl Report {
         );
         for p in &self.pages {
             lat(&p.label, format!("{:.0} KB", p.mean_kb), &p.latencies, &p.failed);
+        }
+        if let Some(r) = &self.reports {
+            println!("{}", "-".repeat(106));
+            println!(
+                "{:<52} {:>12}",
+                format!("insert {} accepted reports (SQL, one transaction)", r.inserted),
+                format!("{:.1} s", r.insert_secs)
+            );
+            println!("{:<52} {:>12}", "recompute every lamp + overview sums (background)", format!("{:.2} s", r.recompute_secs));
+            for p in &r.pages {
+                lat(&p.label, format!("{:.0} KB", p.mean_kb), &p.latencies, &p.failed);
+            }
         }
         println!("{}", "-".repeat(106));
         println!(
@@ -832,6 +848,13 @@ async fn run(server: &Server, config: &Config, idle_rss_mb: f64) -> Report {
     eprintln!("measuring the web pages …");
     let ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
     let pages = pages::measure(server, &refs, &ids).await;
+    let reports = if config.postgres_url.is_none() {
+        eprintln!("adding {} progress reports and measuring the lamps …", ids.len() * reports::PER_TASK);
+        Some(reports::measure(server, &refs, &ids).await)
+    } else {
+        eprintln!("(the progress-report phase runs on SQLite only)");
+        None
+    };
 
     Report {
         backend: config.backend(),
@@ -847,6 +870,7 @@ async fn run(server: &Server, config: &Config, idle_rss_mb: f64) -> Report {
         reads,
         updates,
         pages,
+        reports,
         wall: Duration::ZERO,
     }
 }

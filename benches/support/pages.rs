@@ -10,6 +10,14 @@ const LEDGER_PAGES: usize = 500;
 const TASK_PAGES: usize = 500;
 const OVERVIEWS: usize = 50;
 const STREAM_PAGES: u64 = 5;
+/// A little longer than the overview's snapshot may get before a request
+/// starts recomputing it (30 s in the server).
+pub const SNAPSHOT_AGE: Duration = Duration::from_secs(31);
+
+/// A client signed in like a browser (session cookie).
+pub async fn signed_in(server: &Server) -> reqwest::Client {
+    Browser::sign_in(server).await.http
+}
 
 pub struct PageResult {
     pub label: String,
