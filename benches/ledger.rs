@@ -121,7 +121,8 @@ impl Server {
             .spawn()
             .expect("cannot start tuijin serve");
         let addr = listening_address(child.stdout.take().expect("piped stdout"));
-        let mut server = Server { child, base_url: String::new(), token, database_url: database_url.clone(), _dir: dir };
+        let mut server =
+            Server { child, base_url: String::new(), token, database_url: database_url.clone(), _dir: dir };
         let addr =
             addr.unwrap_or_else(|| panic!("tuijin serve exited before listening: {:?}", server.child.try_wait()));
         server.base_url = format!("http://{addr}");
@@ -761,7 +762,11 @@ impl Report {
                 format!("insert {} accepted reports (SQL, one transaction)", r.inserted),
                 format!("{:.1} s", r.insert_secs)
             );
-            println!("{:<52} {:>12}", "recompute every lamp + overview sums (background)", format!("{:.2} s", r.recompute_secs));
+            println!(
+                "{:<52} {:>12}",
+                "recompute every lamp + overview sums (background)",
+                format!("{:.2} s", r.recompute_secs)
+            );
             for p in &r.pages {
                 lat(&p.label, format!("{:.0} KB", p.mean_kb), &p.latencies, &p.failed);
             }

@@ -15,6 +15,8 @@ async fn the_demo_district_has_the_scenarios_shape_and_a_mix_of_states() {
     assert!(loaded.tasks >= 60 && loaded.milestones >= 150 && loaded.relations >= 10, "{loaded:?}");
     assert_eq!(loaded.key_works, 5);
     assert_eq!(loaded.accounts, 4);
+    assert!(loaded.reports >= 40, "weeks of reporting: {loaded:?}");
+    assert_eq!((loaded.instructions, loaded.extensions), (3, 1));
 
     let units = store.list_units().await.unwrap();
     let people = store.list_people().await.unwrap();

@@ -152,8 +152,18 @@ pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
 
 pub fn describe_demo(l: &Loaded) -> String {
     format!(
-        "demo district loaded: {} units, {} people, {} key works, {} tasks, {} milestones, {} relations, {} accounts",
-        l.units, l.people, l.key_works, l.tasks, l.milestones, l.relations, l.accounts
+        "demo district loaded: {} units, {} people, {} key works, {} tasks, {} milestones, {} relations, {} accounts, \
+         {} progress reports, {} instructions, {} extension requests",
+        l.units,
+        l.people,
+        l.key_works,
+        l.tasks,
+        l.milestones,
+        l.relations,
+        l.accounts,
+        l.reports,
+        l.instructions,
+        l.extensions
     )
 }
 

@@ -3,7 +3,9 @@
 //! to the day it is loaded, so the ledger always shows a mix of done, on
 //! time, near a deadline and overdue. Personal names are fictional.
 
-use crate::storage::{system_actor, NewUser, Store};
+mod cycle;
+
+use crate::storage::{system_actor, NewUser, Store, UserChanges};
 use anyhow::{bail, Context, Result};
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
@@ -115,6 +117,9 @@ pub struct Loaded {
     pub milestones: usize,
     pub relations: usize,
     pub accounts: usize,
+    pub reports: usize,
+    pub instructions: usize,
+    pub extensions: usize,
 }
 
 struct Loader<'a> {
@@ -170,6 +175,33 @@ pub async fn load(store: &dyn Store, today: NaiveDate) -> Result<Loaded> {
         l.loaded.relations += 1;
     }
     l.accounts().await?;
+    // The demo leader's account speaks for 林志远 (p02), who is named on tasks.
+    let users = store.list_users().await?;
+    let as_actor = |name: &str| {
+        users.iter().find(|u| u.username == name).map(|u| Actor {
+            user_id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            unit_id: u.unit_id,
+        })
+    };
+    let (leader, office) = (as_actor("leader").context("demo leader")?, as_actor("supervisor").context("demo office")?);
+    if let (Some(u), Ok(person)) = (users.iter().find(|u| u.username == "leader"), l.person("p02")) {
+        let changes = UserChanges {
+            display_name: u.display_name.clone(),
+            role: u.role,
+            unit_id: u.unit_id,
+            disabled: false,
+            email: None,
+            person_id: Some(person),
+        };
+        store.update_user(u.id, changes).await?;
+    }
+    let c = cycle::load(store, today, &leader, &office).await?;
+    l.loaded.reports = c.reports;
+    l.loaded.instructions = c.instructions;
+    l.loaded.extensions = c.extensions;
     Ok(l.loaded)
 }
 

@@ -15,7 +15,10 @@ use std::time::{Duration, Instant};
 use tuijin_domain::lamp::{LampColor, LampConfig, LampCounts, Reason};
 use tuijin_domain::Id;
 
-/// How old a snapshot may be before a request starts a refresh.
+/// How old a snapshot may be before a request starts a refresh — at
+/// least; a ledger that takes long to judge is judged less often (ten
+/// times its judging time), so the background work stays a small share
+/// of the machine.
 pub const MAX_AGE: Duration = Duration::from_secs(30);
 
 /// A red task on the overview's list.
@@ -37,6 +40,8 @@ pub struct Snapshot {
     pub computed_at: DateTime<Local>,
     pub today: NaiveDate,
     taken: Instant,
+    /// How long judging took.
+    pub took: Duration,
     pub by_key_work: HashMap<Id, LampCounts>,
     pub by_unit: HashMap<Id, LampCounts>,
     /// Red tasks, earliest due first.
@@ -66,7 +71,8 @@ impl Board {
         let last = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
         match last {
             Some(s) if s.today == today => {
-                if s.taken.elapsed() > MAX_AGE && !self.refreshing.swap(true, Ordering::AcqRel) {
+                let max_age = MAX_AGE.max(s.took * 10);
+                if s.taken.elapsed() > max_age && !self.refreshing.swap(true, Ordering::AcqRel) {
                     let board = self.clone();
                     tokio::spawn(async move {
                         if let Err(e) = board.refresh(store.as_ref(), &config, today).await {
@@ -88,6 +94,7 @@ impl Board {
         config: &LampConfig,
         today: NaiveDate,
     ) -> Result<Arc<Snapshot>, ApiError> {
+        let started = Instant::now();
         let summaries = store.key_work_summaries(today).await?;
         let tasks = store.open_tasks().await?;
         let lamps = lamps_of(store, &tasks, config, today).await?;
@@ -131,6 +138,7 @@ impl Board {
             computed_at: Local::now(),
             today,
             taken: Instant::now(),
+            took: started.elapsed(),
             by_key_work,
             by_unit,
             red,
