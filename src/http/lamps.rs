@@ -49,6 +49,8 @@ pub struct Rollup {
 pub struct Board {
     /// When the lamps were judged (at most 30 s before the request).
     pub computed_at: String,
+    /// How long judging the whole ledger took, in milliseconds.
+    pub took_ms: u64,
     pub key_works: Vec<Rollup>,
     pub units: Vec<Rollup>,
     /// Red tasks, earliest due first.
@@ -65,6 +67,7 @@ pub async fn board(State(s): State<AppState>, _: Actor) -> Result<Json<Board>, A
     };
     Ok(Json(Board {
         computed_at: snap.computed_at.to_rfc3339(),
+        took_ms: u64::try_from(snap.took.as_millis()).unwrap_or(u64::MAX),
         key_works: rollup(&snap.by_key_work),
         units: rollup(&snap.by_unit),
         red: snap.red.iter().map(|r| r.id).collect(),
