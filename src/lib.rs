@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod http;
 pub mod notify;
+pub mod sheets;
 pub mod storage;
 pub mod supervision;
 pub mod web;

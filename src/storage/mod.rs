@@ -128,6 +128,8 @@ pub trait ReportStore: Send + Sync {
     /// One row per report of these periods, with its task's key work and
     /// lead unit: what the reporting-load table counts.
     async fn report_load_rows(&self, period_starts: &[NaiveDate]) -> Result<Vec<LoadRow>>;
+    /// The progress text of each task's latest accepted report.
+    async fn latest_progress(&self, task_ids: &[Id]) -> Result<Vec<(Id, String)>>;
     /// Records each key work's lamp counts for its current period
     /// (replacing what was recorded earlier in the same period).
     async fn record_lamps(&self, rows: &[(Id, NaiveDate, tuijin_domain::lamp::LampCounts)]) -> Result<()>;

@@ -94,12 +94,18 @@ struct LedgerPage {
     prev: Option<String>,
     next: Option<String>,
     sorts: std::collections::HashMap<&'static str, SortHead>,
+    export: String,
 }
 
 impl LedgerPage {
     /// A heading, as a sorting link when its column sorts.
     fn head(&self, key: &str) -> Option<&SortHead> {
         self.sorts.get(key)
+    }
+
+    /// The export link: the same filters, without sort or page.
+    fn export_link(&self) -> &str {
+        &self.export
     }
 
     /// The one key work filtered on, for a new task to start in.
@@ -132,6 +138,52 @@ fn link(pairs: &[(String, String)], page: u32) -> String {
 
 fn options(items: impl IntoIterator<Item = (String, String)>, selected: &[String]) -> Vec<Opt> {
     items.into_iter().map(|(value, label)| Opt { selected: selected.contains(&value), value, label }).collect()
+}
+
+/// The ledger's filters from the page's query string (empty values and
+/// the page number dropped).
+fn params_of(raw: &str) -> Result<TaskListParams, ApiError> {
+    let encoded = serde_urlencoded::to_string(clean_pairs(raw)).unwrap_or_default();
+    serde_urlencoded::from_str(&encoded).map_err(|e| ApiError::BadRequest { field: None, detail: e.to_string() })
+}
+
+/// 导出Excel: every task the filters match, in the offices' layout.
+pub async fn export(State(s): State<AppState>, _user: WebUser, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        let today = today();
+        let query = params_of(raw.as_deref().unwrap_or(""))?.into_query(today)?;
+        let groups = crate::sheets::ledger::groups(&s, query, today).await?;
+        let title = crate::sheets::ledger::title(today);
+        let bytes = tokio::task::spawn_blocking(move || crate::sheets::export::write(&title, &groups))
+            .await
+            .map_err(|_| ApiError::Internal)?
+            .map_err(|e| {
+                tracing::error!(error = %e, "xlsx export failed");
+                ApiError::Internal
+            })?;
+        Ok::<_, ApiError>((today, bytes))
+    };
+    match result.await {
+        Ok((today, bytes)) => {
+            let name = format!("台账_{today}.xlsx");
+            let disposition = format!(
+                "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{}",
+                form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
+            );
+            (
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                    ),
+                    (axum::http::header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 pub async fn page(State(s): State<AppState>, user: WebUser, RawQuery(raw): RawQuery) -> Response {
@@ -229,6 +281,14 @@ async fn build(s: &AppState, user: &WebUser, raw: &str) -> Result<LedgerPage, Ap
         prev: (query.page > 1).then(|| link(&pairs, query.page - 1)),
         next: (query.page < pages).then(|| link(&pairs, query.page + 1)),
         sorts: sort_heads(&pairs),
+        export: {
+            let keep: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "sort").collect();
+            let mut ser = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in keep {
+                ser.append_pair(k, v);
+            }
+            format!("/ledger/export?{}", ser.finish())
+        },
     })
 }
 

@@ -29,6 +29,7 @@ mod task_page;
 mod throttle;
 mod webhooks_admin;
 
+pub use names::Names;
 pub use throttle::LoginThrottle;
 
 use crate::http::AppState;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/language", post(login::language))
         .route("/ledger", get(ledger::page))
+        .route("/ledger/export", get(ledger::export))
         .route("/reports", get(reports_list::page))
         .route("/reports/load", get(reports_load::page))
         .route("/tasks/{id}/report", get(report_form::form_page).post(report_form::submit))

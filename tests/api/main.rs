@@ -14,6 +14,7 @@ mod receivers;
 mod reference;
 mod reminders;
 mod reports;
+mod sheets;
 mod tasks;
 mod web;
 mod web_followup;

@@ -288,6 +288,21 @@ macro_rules! impl_report_store {
                 Ok(qb.build_query_as().fetch_all(&self.pool).await?)
             }
 
+            async fn latest_progress(&self, task_ids: &[Id]) -> Result<Vec<(Id, String)>> {
+                let mut out = Vec::new();
+                for chunk in task_ids.chunks(5_000) {
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
+                        "SELECT r.task_id, r.progress FROM progress_reports r JOIN (SELECT task_id, MAX(period_start) AS p \
+                         FROM progress_reports WHERE status = 'accepted' AND task_id IN ",
+                    );
+                    push_list(&mut qb, chunk.iter().copied());
+                    qb.push(" GROUP BY task_id) m ON m.task_id = r.task_id AND m.p = r.period_start");
+                    let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&self.pool).await?;
+                    out.extend(rows);
+                }
+                Ok(out)
+            }
+
             async fn record_lamps(&self, rows: &[(Id, NaiveDate, tuijin_domain::lamp::LampCounts)]) -> Result<()> {
                 if rows.is_empty() {
                     return Ok(());
