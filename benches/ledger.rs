@@ -770,6 +770,16 @@ impl Report {
             for p in &r.pages {
                 lat(&p.label, format!("{:.0} KB", p.mean_kb), &p.latencies, &p.failed);
             }
+            let (secs, mb, status) = r.export;
+            println!(
+                "{:<52} {:>12} {:>9} {:>9} {:>9} {:>10}",
+                format!("export the whole ledger to .xlsx (HTTP {status})"),
+                format!("{mb:.1} MB"),
+                format!("{:.0}", secs * 1000.0),
+                "",
+                "",
+                if status == 200 { "0" } else { "1" }
+            );
         }
         println!("{}", "-".repeat(106));
         println!(
