@@ -223,7 +223,7 @@ pub async fn add_user(State(s): State<AppState>, user: WebUser, Form(f): Form<Ne
     match created {
         Ok(_) => respond(&s, &user, StatusCode::OK, Some(t.get("users.created").to_string()), Vec::new()).await,
         Err(ApiError::Invalid(inv)) => {
-            let errors = inv.0.iter().map(|e| e.message(t.lang)).collect();
+            let errors = inv.messages(t.lang);
             respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
         }
         Err(e) => e.into_response(),
@@ -289,7 +289,7 @@ pub async fn change_user(
     match crate::http::change_user(&s, &user.actor, id, patch).await {
         Ok(_) => respond(&s, &user, StatusCode::OK, Some(t.get("ref.saved").to_string()), Vec::new()).await,
         Err(ApiError::Invalid(inv)) => {
-            let errors = inv.0.iter().map(|e| e.message(t.lang)).collect();
+            let errors = inv.messages(t.lang);
             respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
         }
         Err(e) => e.into_response(),

@@ -31,7 +31,7 @@ pub fn refusal(user: &WebUser, e: ApiError, back: &str) -> Response {
     let t = user.tr;
     match e {
         ApiError::Invalid(inv) => {
-            let text = inv.0.iter().map(|e| e.message(t.lang)).collect::<Vec<_>>().join(t.lang.pick("；", "; "));
+            let text = inv.messages(t.lang).join(t.lang.pick("；", "; "));
             message(user, StatusCode::UNPROCESSABLE_ENTITY, text, back)
         }
         ApiError::Conflict { .. } => message(user, StatusCode::CONFLICT, t.get("ref.conflict").to_string(), back),

@@ -134,7 +134,7 @@ pub async fn submit(State(s): State<AppState>, user: WebUser, Path(id): Path<Id>
     let valid = match parse(&form, &current.fields).and_then(MilestoneFields::validate) {
         Ok(v) => v,
         Err(inv) => {
-            let errors = inv.0.iter().map(|e| e.message(t.lang)).collect();
+            let errors = inv.messages(t.lang);
             return refuse(page_for(&user, &current), StatusCode::UNPROCESSABLE_ENTITY, errors);
         }
     };

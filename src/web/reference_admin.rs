@@ -66,9 +66,7 @@ async fn show(s: &AppState, user: &WebUser, kind: &'static str, outcome: Result<
     let t = user.tr;
     let (status, message, errors) = match outcome {
         Ok(saved) => (StatusCode::OK, saved.then(|| t.get("ref.saved").to_string()), Vec::new()),
-        Err(ApiError::Invalid(inv)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, None, inv.0.iter().map(|e| e.message(t.lang)).collect())
-        }
+        Err(ApiError::Invalid(inv)) => (StatusCode::UNPROCESSABLE_ENTITY, None, inv.messages(t.lang)),
         Err(ApiError::Conflict { .. }) => (StatusCode::CONFLICT, None, vec![t.get("ref.conflict").to_string()]),
         Err(e) => return e.into_response(),
     };

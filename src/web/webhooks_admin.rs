@@ -122,7 +122,7 @@ pub async fn add(State(s): State<AppState>, user: WebUser, Form(f): Form<AddForm
     match s.store.create_webhook(unit, &new).await.map_err(ApiError::from) {
         Ok(_) => show(&s, &user, StatusCode::OK, Some(t.get("hooks.added").to_string()), Vec::new()).await,
         Err(ApiError::Invalid(inv)) => {
-            let errors = inv.0.iter().map(|e| e.message(t.lang)).collect();
+            let errors = inv.messages(t.lang);
             show(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
         }
         Err(e) => e.into_response(),

@@ -116,6 +116,11 @@ impl fmt::Display for FieldError {
 pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
+    /// Every error as a sentence in `lang`, in order.
+    pub fn messages(&self, lang: Lang) -> Vec<String> {
+        self.0.iter().map(|e| e.message(lang)).collect()
+    }
+
     pub fn one(field: impl Into<String>, problem: Problem) -> Self {
         Invalid(vec![FieldError::new(field, problem)])
     }
