@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod error;
+pub mod extraction;
 pub mod extension;
 pub mod graph;
 pub mod history;

@@ -267,9 +267,9 @@ mod tests {
             acknowledged: false,
         };
         let cfg = ReminderConfig::default();
-        let before = decide(&[task(1, 1, false, "green")], &[], &[sent.clone()], &cfg, at(6, 12));
+        let before = decide(&[task(1, 1, false, "green")], &[], std::slice::from_ref(&sent), &cfg, at(6, 12));
         assert_eq!(kinds(&before), ["report_late"], "47 hours: not yet");
-        let after = decide(&[task(1, 1, false, "green")], &[], &[sent.clone()], &cfg, at(6, 13));
+        let after = decide(&[task(1, 1, false, "green")], &[], std::slice::from_ref(&sent), &cfg, at(6, 13));
         assert_eq!(kinds(&after), ["report_late", "escalation"]);
         assert_eq!(after[1].to, Addressee::Person(101));
         let acknowledged = SentLate { acknowledged: true, ..sent };

@@ -1,0 +1,183 @@
+//! A sheet as the import sees it: a grid of plain cell values and the
+//! merged ranges, already read out of the file by the caller.
+
+use chrono::NaiveDate;
+
+/// One cell's value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Cell {
+    #[default]
+    Empty,
+    Text(String),
+    Number(f64),
+    /// A cell formatted as a date (Excel stores a serial number).
+    Date(NaiveDate),
+    Bool(bool),
+    /// An Excel error value such as #REF!.
+    Error(String),
+}
+
+impl Cell {
+    pub fn of(s: &str) -> Cell {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s.to_string())
+        }
+    }
+
+    /// The value as a person reads it: numbers without a trailing ".0".
+    pub fn text_value(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.trim().to_string(),
+            Cell::Number(n) => number_text(*n),
+            Cell::Date(d) => d.to_string(),
+            Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+
+    /// Short form of [`Cell::text_value`].
+    pub fn text(&self) -> String {
+        self.text_value()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// 3.0 → "3", 2.5 → "2.5", without float noise.
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{:.6}", n);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A merged range, 0-based and inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub first_row: usize,
+    pub first_col: usize,
+    pub last_row: usize,
+    pub last_col: usize,
+}
+
+impl Merge {
+    pub fn contains(&self, r: usize, c: usize) -> bool {
+        (self.first_row..=self.last_row).contains(&r) && (self.first_col..=self.last_col).contains(&c)
+    }
+}
+
+/// A worksheet: its name, its rows from A1, and its merged ranges.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Vec<Cell>>,
+    pub merges: Vec<Merge>,
+}
+
+impl Sheet {
+    /// A sheet of text cells, for tests and small inputs.
+    pub fn from_text(name: &str, rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: name.to_string(),
+            rows: rows.iter().map(|r| r.iter().map(|s| Cell::of(s)).collect()).collect(),
+            merges: Vec::new(),
+        }
+    }
+
+    pub fn cell(&self, r: usize, c: usize) -> &Cell {
+        static EMPTY: Cell = Cell::Empty;
+        self.rows.get(r).and_then(|row| row.get(c)).unwrap_or(&EMPTY)
+    }
+
+    /// The merge a cell lies in, if any.
+    pub fn merge_at(&self, r: usize, c: usize) -> Option<&Merge> {
+        self.merges.iter().find(|m| m.contains(r, c))
+    }
+
+    /// Copies the value of each merge spanning several rows into every
+    /// row of it (a leader merged down over the tasks they answer for),
+    /// and returns for each row whether its first cell is inside such a
+    /// merge but below its top. Only the top-left cell of a merge holds
+    /// the value in the file.
+    pub fn fill_vertical_merges(&mut self) {
+        let merges: Vec<Merge> = self.merges.iter().copied().filter(|m| m.last_row > m.first_row).collect();
+        for m in merges {
+            let value = self.cell(m.first_row, m.first_col).clone();
+            for r in m.first_row + 1..=m.last_row {
+                if let Some(row) = self.rows.get_mut(r) {
+                    if row.len() <= m.first_col {
+                        row.resize(m.first_col + 1, Cell::Empty);
+                    }
+                    if row[m.first_col].is_empty() {
+                        row[m.first_col] = value.clone();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether cell (r, c) lies in a vertical merge below its top row.
+    pub fn continues_above(&self, r: usize, c: usize) -> bool {
+        self.merge_at(r, c).is_some_and(|m| m.last_row > m.first_row && r > m.first_row)
+    }
+
+    /// Whether row `r` is one value merged across at least `width` columns.
+    pub fn merged_across(&self, r: usize, width: usize) -> Option<&Merge> {
+        self.merges.iter().find(|m| m.first_row <= r && r <= m.last_row && m.last_col + 1 - m.first_col >= width)
+    }
+}
+
+/// 0 → "A", 25 → "Z", 26 → "AA": how Excel names a column.
+pub fn column_letter(c: usize) -> String {
+    let mut n = c + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        s.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters() {
+        let l: Vec<String> = [0, 1, 25, 26, 27, 51, 52, 701, 702].iter().map(|c| column_letter(*c)).collect();
+        assert_eq!(l, ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
+    }
+
+    #[test]
+    fn numbers_read_as_written() {
+        assert_eq!(Cell::Number(3.0).text(), "3");
+        assert_eq!(Cell::Number(2.5).text(), "2.5");
+        assert_eq!(Cell::Number(0.1 + 0.2).text(), "0.3");
+        assert_eq!(Cell::Text("  区住建局 ".into()).text(), "区住建局");
+    }
+
+    #[test]
+    fn a_value_merged_down_fills_every_row() {
+        let mut s = Sheet::from_text("s", &[&["林志远", "a"], &["", "b"], &["", "c"], &["王强", "d"]]);
+        s.merges.push(Merge { first_row: 0, first_col: 0, last_row: 2, last_col: 0 });
+        s.fill_vertical_merges();
+        let col: Vec<String> = (0..4).map(|r| s.cell(r, 0).text()).collect();
+        assert_eq!(col, ["林志远", "林志远", "林志远", "王强"]);
+        assert!(s.continues_above(1, 0));
+        assert!(!s.continues_above(0, 0));
+        assert!(!s.continues_above(3, 0));
+    }
+}
