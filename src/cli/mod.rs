@@ -1,6 +1,7 @@
 //! The command line: one enum of commands, one module per command.
 
 mod accounts;
+mod import;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,9 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(accounts::TokenCommand),
+    /// Bring an Excel ledger (.xlsx) in: prints every problem by sheet, row
+    /// and column; writes all rows or none.
+    Import(import::ImportArgs),
     /// Write a consistent copy of a live SQLite database to FILE.
     Backup {
         /// Where to write the copy; must not exist yet.
@@ -64,6 +68,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(cmd) => accounts::user(store.as_ref(), cmd).await,
         Command::Token(cmd) => accounts::token(store.as_ref(), cmd).await,
+        Command::Import(args) => import::run(store, args).await,
         Command::Backup { file } => {
             if file.exists() {
                 anyhow::bail!("{} already exists; choose a new file", file.display());

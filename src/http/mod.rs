@@ -42,6 +42,8 @@ pub struct AppState {
     pub lamp_config: Arc<tuijin_domain::lamp::LampConfig>,
     /// Lamps of the whole ledger, kept fresh in the background for the overview.
     pub board: Arc<crate::supervision::board::Board>,
+    /// Excel imports between upload and commit.
+    pub imports: Arc<crate::sheets::import::jobs::Imports>,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
             throttle: Arc::default(),
             lamp_config: Arc::default(),
             board: Arc::default(),
+            imports: Arc::default(),
         }
     }
 

@@ -1,8 +1,9 @@
 //! The ledger as a spreadsheet, in the layout offices keep: the same
 //! columns out (export) and, later, in (import), so an exported file can
-//! be edited and brought back.
+//! be edited and brought back (`import`).
 
 pub mod export;
+pub mod import;
 pub mod ledger;
 
 /// The ledger's columns: (key, header as offices write it, width in Excel units).

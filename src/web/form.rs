@@ -29,6 +29,17 @@ impl FormData {
         self.0.contains_key(key)
     }
 
+    /// Every (key without the prefix, first value) whose key starts with `prefix`.
+    pub fn with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .0
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix(prefix)?.to_string(), v.first()?.trim().to_string())))
+            .collect();
+        out.sort();
+        out
+    }
+
     /// All non-empty values of a key (a multi-select).
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0

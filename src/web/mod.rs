@@ -11,6 +11,7 @@ mod form;
 mod format;
 mod history;
 mod i18n;
+mod import_pages;
 mod ledger;
 mod login;
 mod message;
@@ -47,6 +48,15 @@ pub fn routes() -> Router<AppState> {
         .route("/language", post(login::language))
         .route("/ledger", get(ledger::page))
         .route("/ledger/export", get(ledger::export))
+        .route(
+            "/ledger/import",
+            get(import_pages::upload_form)
+                .post(import_pages::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(import_pages::MAX_UPLOAD)),
+        )
+        .route("/imports/{id}", get(import_pages::page))
+        .route("/imports/{id}/options", post(import_pages::options))
+        .route("/imports/{id}/commit", post(import_pages::commit))
         .route("/reports", get(reports_list::page))
         .route("/reports/load", get(reports_load::page))
         .route("/tasks/{id}/report", get(report_form::form_page).post(report_form::submit))

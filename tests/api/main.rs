@@ -6,6 +6,7 @@ mod common;
 mod delivery;
 mod followup;
 mod helpers;
+mod imports;
 mod inbox;
 mod lamps;
 mod ledger;

@@ -175,6 +175,11 @@ fn conflict_label(detail: &str, lang: Lang) -> &'static str {
         "lead_unit_also_supporting" => {
             lang.pick("责任单位不能同时是配合单位", "the lead unit cannot also be a supporting unit")
         }
+        "changed_since_preview" => lang.pick(
+            "台账在预览之后被修改过，未写入任何内容，请重新预览后导入",
+            "the ledger changed after the preview: nothing was written, preview again",
+        ),
+        "import_started" => lang.pick("该导入已经开始或已完成", "this import has already started or finished"),
         "self_relation" => lang.pick("任务不能与自身关联", "a task cannot relate to itself"),
         "self_parent" => lang.pick("任务不能是自己的上级任务", "a task cannot be its own parent"),
         "parent_other_key_work" => {

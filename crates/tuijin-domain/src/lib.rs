@@ -4,8 +4,8 @@
 
 pub mod access;
 pub mod error;
-pub mod extraction;
 pub mod extension;
+pub mod extraction;
 pub mod graph;
 pub mod history;
 pub mod instruction;

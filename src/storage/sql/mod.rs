@@ -24,6 +24,8 @@ mod reports;
 mod followup;
 #[macro_use]
 mod notify;
+#[macro_use]
+mod import;
 mod connect;
 mod rows;
 
@@ -36,11 +38,14 @@ use super::{
 };
 use super::{EvidenceFile, LoadRow, NewFile, Report, ReportQuery, ReportStore, ReportWrite};
 use super::{Extension, FollowUpStore, Instruction, NewDate};
+use super::{ImportJob, ImportOutcome, ImportStore};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use import::{resolve, IMPORT_CHUNK};
 use rows::*;
 use rust_decimal::Decimal;
 use sqlx::{Pool, Postgres, QueryBuilder, Sqlite};
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{Mutex, MutexGuard};
 use tuijin_domain::access::Actor;
@@ -162,3 +167,5 @@ impl_followup_store!(Sqlite);
 impl_followup_store!(Postgres);
 impl_notify_store!(Sqlite, "");
 impl_notify_store!(Postgres, " FOR UPDATE SKIP LOCKED");
+impl_import_store!(Sqlite);
+impl_import_store!(Postgres);

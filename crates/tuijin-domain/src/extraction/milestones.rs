@@ -86,7 +86,8 @@ fn strip_numbering(line: &str) -> &str {
     if let Some(rest) = s.strip_prefix(['（', '(']) {
         if let Some(close) = rest.find(['）', ')']) {
             let inner = &rest[..close];
-            if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c)) {
+            if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+            {
                 s = rest[close..].trim_start_matches(['）', ')']);
                 return s.trim_start();
             }

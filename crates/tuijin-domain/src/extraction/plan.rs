@@ -18,6 +18,10 @@ use crate::Id;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
+/// A record with the fields of its sheet's columns and their headers as
+/// written, so problems name the column.
+pub type Located = (Record, Vec<Field>, Vec<String>);
+
 /// A task already in the ledger, with what an import may change.
 #[derive(Debug, Clone)]
 pub struct ExistingTask {
@@ -183,10 +187,26 @@ impl Resolver<'_> {
     }
 }
 
+/// The key works the records belong to, as far as names and choices
+/// tell: the tasks of these are what the rows may update.
+pub fn key_works_named(records: &[Located], known: &[(Id, String)], choices: &Choices) -> Vec<Id> {
+    let by_name: HashMap<String, Id> = known.iter().map(|(id, n)| (squeeze(n), *id)).collect();
+    let mut out: Vec<Id> = records
+        .iter()
+        .filter_map(|(r, _, _)| match &r.key_work {
+            Some(name) => by_name.get(&squeeze(name)).or_else(|| choices.key_work_for.get(name)).copied(),
+            None => choices.default_key_work,
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// The plan for `records` (of every sheet, in order) against `known`.
 /// `fields` are the columns the file has: a field without a column keeps
 /// its value on an update.
-pub fn plan(records: &[(Record, Vec<Field>, Vec<String>)], known: &Known, choices: &Choices) -> Plan {
+pub fn plan(records: &[Located], known: &Known, choices: &Choices) -> Plan {
     let mut plan = Plan::default();
     let key_works: HashMap<String, Id> = known.key_works.iter().map(|(id, n)| (squeeze(n), *id)).collect();
     let mut units = HashMap::new();
@@ -221,7 +241,12 @@ pub fn plan(records: &[(Record, Vec<Field>, Vec<String>)], known: &Known, choice
         let col = |f: Field| fields.iter().position(|x| *x == f);
         let at = |f: Field| {
             let c = col(f);
-            At { sheet: &rec.sheet, row: rec.row, column: c, header: c.and_then(|c| headers.get(c)).map_or("", String::as_str) }
+            At {
+                sheet: &rec.sheet,
+                row: rec.row,
+                column: c,
+                header: c.and_then(|c| headers.get(c)).map_or("", String::as_str),
+            }
         };
         let has = |f: Field| fields.contains(&f);
         // The key work.
@@ -230,7 +255,8 @@ pub fn plan(records: &[(Record, Vec<Field>, Vec<String>)], known: &Known, choice
                 let key = squeeze(name);
                 key_works.get(&key).or_else(|| choices.key_work_for.get(name)).copied().or_else(|| {
                     if reported_key_works.insert((rec.sheet.clone(), Some(name.clone()))) {
-                        let mut p = at(Field::Title).problem(Severity::Error, Issue::UnknownKeyWork { name: name.clone() });
+                        let mut p =
+                            at(Field::Title).problem(Severity::Error, Issue::UnknownKeyWork { name: name.clone() });
                         p.column = None;
                         problems.push(p);
                     }
@@ -252,10 +278,10 @@ pub fn plan(records: &[(Record, Vec<Field>, Vec<String>)], known: &Known, choice
         }
         if let Some(first) = seen.insert((key_work_id, rec.code.clone()), rec.row) {
             seen.insert((key_work_id, rec.code.clone()), first);
-            problems.push(at(Field::Code).problem(
-                Severity::Error,
-                Issue::DuplicateCode { code: rec.code.clone(), first_row: first },
-            ));
+            problems.push(
+                at(Field::Code)
+                    .problem(Severity::Error, Issue::DuplicateCode { code: rec.code.clone(), first_row: first }),
+            );
             continue;
         }
         let old = existing.get(&(key_work_id, rec.code.as_str())).copied();
@@ -265,7 +291,8 @@ pub fn plan(records: &[(Record, Vec<Field>, Vec<String>)], known: &Known, choice
             Some(name) => {
                 let id = res.unit(name);
                 if id.is_none() {
-                    problems.push(at(Field::LeadUnit).problem(Severity::Error, Issue::UnknownUnit { name: name.clone() }));
+                    problems
+                        .push(at(Field::LeadUnit).problem(Severity::Error, Issue::UnknownUnit { name: name.clone() }));
                 }
                 id
             }
@@ -280,7 +307,8 @@ pub fn plan(records: &[(Record, Vec<Field>, Vec<String>)], known: &Known, choice
             match res.unit(name) {
                 Some(id) => supporting.push(id),
                 None => {
-                    let f = if col(Field::SupportingUnits).is_some() { Field::SupportingUnits } else { Field::LeadUnit };
+                    let f =
+                        if col(Field::SupportingUnits).is_some() { Field::SupportingUnits } else { Field::LeadUnit };
                     problems.push(at(f).problem(Severity::Error, Issue::UnknownUnit { name: name.clone() }));
                 }
             }
@@ -290,9 +318,8 @@ pub fn plan(records: &[(Record, Vec<Field>, Vec<String>)], known: &Known, choice
         for (name, title) in &rec.leaders {
             match res.leader(name, title, home) {
                 Some(id) => leaders.push(id),
-                None => {
-                    problems.push(at(Field::Leaders).problem(Severity::Error, Issue::UnknownLeader { name: name.clone() }))
-                }
+                None => problems
+                    .push(at(Field::Leaders).problem(Severity::Error, Issue::UnknownLeader { name: name.clone() })),
             }
         }
         // The task's fields: the row's values over the old ones.
@@ -416,7 +443,10 @@ pub fn plan(records: &[(Record, Vec<Field>, Vec<String>)], known: &Known, choice
                 let p = ImportProblem {
                     sheet: t.sheet.clone(),
                     row: Some(t.row),
-                    column: records.iter().find(|(r, _, _)| r.sheet == t.sheet).and_then(|(_, f, _)| f.iter().position(|x| *x == Field::Code)),
+                    column: records
+                        .iter()
+                        .find(|(r, _, _)| r.sheet == t.sheet)
+                        .and_then(|(_, f, _)| f.iter().position(|x| *x == Field::Code)),
                     header: String::new(),
                     severity: Severity::Error,
                     issue: Issue::UnknownParent { code: pc.clone() },

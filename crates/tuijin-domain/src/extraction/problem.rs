@@ -20,34 +20,65 @@ pub enum Issue {
     NoHeader,
     /// A required value is missing.
     Required,
-    NotADate { text: String },
-    NotANumber { text: String },
-    NotAPercent { text: String },
+    NotADate {
+        text: String,
+    },
+    NotANumber {
+        text: String,
+    },
+    NotAPercent {
+        text: String,
+    },
     /// A target needs a measure word: "14条", not "14".
-    NotATarget { text: String },
-    UnknownStatus { text: String },
-    UnknownPriority { text: String },
-    MilestoneWithoutDate { line: String },
+    NotATarget {
+        text: String,
+    },
+    UnknownStatus {
+        text: String,
+    },
+    UnknownPriority {
+        text: String,
+    },
+    MilestoneWithoutDate {
+        line: String,
+    },
     /// The code appears twice in one key work.
-    DuplicateCode { code: String, first_row: usize },
+    DuplicateCode {
+        code: String,
+        first_row: usize,
+    },
     /// The sub-task's parent code appears nowhere.
-    UnknownParent { code: String },
-    UnknownKeyWork { name: String },
+    UnknownParent {
+        code: String,
+    },
+    UnknownKeyWork {
+        name: String,
+    },
     /// The rows come before any key-work heading and no key work was chosen.
     NoKeyWork,
     /// A unit or leader not in the reference data and not to be created.
-    UnknownUnit { name: String },
-    UnknownLeader { name: String },
+    UnknownUnit {
+        name: String,
+    },
+    UnknownLeader {
+        name: String,
+    },
     /// Several lead units: the first leads, the others support.
-    SeveralLeadUnits { first: String },
+    SeveralLeadUnits {
+        first: String,
+    },
     /// A remark too long for a tag went into the task's content.
     RemarkMoved,
     /// An Excel error value (#REF!, #N/A…) in the cell.
-    ExcelError { text: String },
+    ExcelError {
+        text: String,
+    },
     /// The row breaks a rule of tasks (see the field error).
     Task(FieldError),
     /// The task was changed in the ledger since the preview was made.
-    ChangedSincePreview { code: String },
+    ChangedSincePreview {
+        code: String,
+    },
 }
 
 /// One problem, located.
@@ -97,35 +128,89 @@ impl ImportProblem {
     pub fn what(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match &self.issue {
-            Issue::NoHeader => pick(zh, "找不到表头行（需含“工作任务”及至少两个其他列名，如序号、责任单位）".into(),
-                "no header row found (it needs 工作任务 and at least two other column names such as 序号, 责任单位)".into()),
+            Issue::NoHeader => pick(
+                zh,
+                "找不到表头行（需含“工作任务”及至少两个其他列名，如序号、责任单位）".into(),
+                "no header row found (it needs 工作任务 and at least two other column names such as 序号, 责任单位)"
+                    .into(),
+            ),
             Issue::Required => pick(zh, "不能为空".into(), "is required".into()),
-            Issue::NotADate { text } => pick(zh, format!("“{text}”不是可识别的日期（如 2021-06-30、2021年6月底、6月30日前、年底前、长期坚持）"),
-                format!("\"{text}\" is not a date (e.g. 2021-06-30, 2021年6月底, 6月30日前, 年底前, 长期坚持)")),
+            Issue::NotADate { text } => pick(
+                zh,
+                format!("“{text}”不是可识别的日期（如 2021-06-30、2021年6月底、6月30日前、年底前、长期坚持）"),
+                format!("\"{text}\" is not a date (e.g. 2021-06-30, 2021年6月底, 6月30日前, 年底前, 长期坚持)"),
+            ),
             Issue::NotANumber { text } => pick(zh, format!("“{text}”不是数字"), format!("\"{text}\" is not a number")),
-            Issue::NotAPercent { text } => pick(zh, format!("“{text}”不是0到100之间的百分比"), format!("\"{text}\" is not a percentage from 0 to 100")),
-            Issue::NotATarget { text } => pick(zh, format!("“{text}”应为数量加量词，如“14条”"), format!("\"{text}\" should be a quantity with its measure word, e.g. 14条")),
-            Issue::UnknownStatus { text } => pick(zh, format!("状态“{text}”应为未启动、推进中、已完成、已暂停或已取消"),
-                format!("status \"{text}\" should be one of 未启动, 推进中, 已完成, 已暂停, 已取消")),
-            Issue::UnknownPriority { text } => pick(zh, format!("“{text}”应为紧急重要、重要、一般或长期"),
-                format!("\"{text}\" should be one of 紧急重要, 重要, 一般, 长期")),
-            Issue::MilestoneWithoutDate { line } => pick(zh, format!("时间节点“{line}”没有可识别的日期"), format!("milestone \"{line}\" has no date")),
-            Issue::DuplicateCode { code, first_row } => pick(zh, format!("序号“{code}”与第{}行重复", first_row + 1),
-                format!("code \"{code}\" repeats row {}", first_row + 1)),
-            Issue::UnknownParent { code } => pick(zh, format!("找不到上级任务“{code}”"), format!("no parent task \"{code}\"")),
-            Issue::UnknownKeyWork { name } => pick(zh, format!("找不到重点工作“{name}”，请先在基础数据中新增，或在预览中指定"),
-                format!("no key work \"{name}\": add it first, or choose one in the preview")),
-            Issue::NoKeyWork => pick(zh, "属于哪项重点工作？表中没有重点工作标题行，请在预览中指定".into(),
-                "which key work? The sheet has no key-work heading row: choose one in the preview".into()),
-            Issue::UnknownUnit { name } => pick(zh, format!("单位“{name}”不存在（可在预览中勾选新增）"), format!("no unit \"{name}\" (tick it in the preview to create it)")),
-            Issue::UnknownLeader { name } => pick(zh, format!("责任领导“{name}”不存在（可在预览中勾选新增）"), format!("no leader \"{name}\" (tick it in the preview to create it)")),
-            Issue::SeveralLeadUnits { first } => pick(zh, format!("有多个责任单位：以“{first}”为责任单位，其余作为配合单位"),
-                format!("several lead units: \"{first}\" leads, the others support")),
-            Issue::RemarkMoved => pick(zh, "备注超过32字，已并入工作内容".into(), "remark longer than 32 characters: moved into the content".into()),
-            Issue::ExcelError { text } => pick(zh, format!("单元格是Excel错误值 {text}"), format!("the cell holds the Excel error {text}")),
+            Issue::NotAPercent { text } => pick(
+                zh,
+                format!("“{text}”不是0到100之间的百分比"),
+                format!("\"{text}\" is not a percentage from 0 to 100"),
+            ),
+            Issue::NotATarget { text } => pick(
+                zh,
+                format!("“{text}”应为数量加量词，如“14条”"),
+                format!("\"{text}\" should be a quantity with its measure word, e.g. 14条"),
+            ),
+            Issue::UnknownStatus { text } => pick(
+                zh,
+                format!("状态“{text}”应为未启动、推进中、已完成、已暂停或已取消"),
+                format!("status \"{text}\" should be one of 未启动, 推进中, 已完成, 已暂停, 已取消"),
+            ),
+            Issue::UnknownPriority { text } => pick(
+                zh,
+                format!("“{text}”应为紧急重要、重要、一般或长期"),
+                format!("\"{text}\" should be one of 紧急重要, 重要, 一般, 长期"),
+            ),
+            Issue::MilestoneWithoutDate { line } => {
+                pick(zh, format!("时间节点“{line}”没有可识别的日期"), format!("milestone \"{line}\" has no date"))
+            }
+            Issue::DuplicateCode { code, first_row } => pick(
+                zh,
+                format!("序号“{code}”与第{}行重复", first_row + 1),
+                format!("code \"{code}\" repeats row {}", first_row + 1),
+            ),
+            Issue::UnknownParent { code } => {
+                pick(zh, format!("找不到上级任务“{code}”"), format!("no parent task \"{code}\""))
+            }
+            Issue::UnknownKeyWork { name } => pick(
+                zh,
+                format!("找不到重点工作“{name}”，请先在基础数据中新增，或在预览中指定"),
+                format!("no key work \"{name}\": add it first, or choose one in the preview"),
+            ),
+            Issue::NoKeyWork => pick(
+                zh,
+                "属于哪项重点工作？表中没有重点工作标题行，请在预览中指定".into(),
+                "which key work? The sheet has no key-work heading row: choose one in the preview".into(),
+            ),
+            Issue::UnknownUnit { name } => pick(
+                zh,
+                format!("单位“{name}”不存在（可在预览中勾选新增）"),
+                format!("no unit \"{name}\" (tick it in the preview to create it)"),
+            ),
+            Issue::UnknownLeader { name } => pick(
+                zh,
+                format!("责任领导“{name}”不存在（可在预览中勾选新增）"),
+                format!("no leader \"{name}\" (tick it in the preview to create it)"),
+            ),
+            Issue::SeveralLeadUnits { first } => pick(
+                zh,
+                format!("有多个责任单位：以“{first}”为责任单位，其余作为配合单位"),
+                format!("several lead units: \"{first}\" leads, the others support"),
+            ),
+            Issue::RemarkMoved => pick(
+                zh,
+                "备注超过32字，已并入工作内容".into(),
+                "remark longer than 32 characters: moved into the content".into(),
+            ),
+            Issue::ExcelError { text } => {
+                pick(zh, format!("单元格是Excel错误值 {text}"), format!("the cell holds the Excel error {text}"))
+            }
             Issue::Task(e) => e.message(lang),
-            Issue::ChangedSincePreview { code } => pick(zh, format!("任务“{code}”在预览之后被修改过，请重新预览"),
-                format!("task \"{code}\" was changed after the preview: preview again")),
+            Issue::ChangedSincePreview { code } => pick(
+                zh,
+                format!("任务“{code}”在预览之后被修改过，请重新预览"),
+                format!("task \"{code}\" was changed after the preview: preview again"),
+            ),
         }
     }
 
@@ -185,7 +270,13 @@ mod tests {
             severity: Severity::Error,
             issue: Issue::UnknownUnit { name: "区水利局".into() },
         };
-        assert_eq!(p.message(Lang::Zh), "工作表「台账」第5行 F列（责任单位）：单位“区水利局”不存在（可在预览中勾选新增）");
-        assert_eq!(p.message(Lang::En), "sheet \"台账\", row 5, column F (责任单位): no unit \"区水利局\" (tick it in the preview to create it)");
+        assert_eq!(
+            p.message(Lang::Zh),
+            "工作表「台账」第5行 F列（责任单位）：单位“区水利局”不存在（可在预览中勾选新增）"
+        );
+        assert_eq!(
+            p.message(Lang::En),
+            "sheet \"台账\", row 5, column F (责任单位): no unit \"区水利局\" (tick it in the preview to create it)"
+        );
     }
 }

@@ -211,7 +211,11 @@ impl RowReader<'_> {
         let start_date = match self.date(Field::StartDate) {
             Some(DateText::Date(d)) => Some(d),
             Some(DateText::Ongoing) => {
-                self.report(Field::StartDate, Severity::Error, Issue::NotADate { text: self.at(Field::StartDate).1.text() });
+                self.report(
+                    Field::StartDate,
+                    Severity::Error,
+                    Issue::NotADate { text: self.at(Field::StartDate).1.text() },
+                );
                 None
             }
             None => None,
@@ -357,8 +361,7 @@ mod tests {
         s.rows[1][2] = Cell::Text("尽快".into());
         let m = detect(&s).unwrap();
         let x = extract(&s, &m, 2021, Some("重点工作"));
-        let cols: Vec<(Option<usize>, &str)> =
-            x.problems.iter().map(|p| (p.column, p.header.as_str())).collect();
+        let cols: Vec<(Option<usize>, &str)> = x.problems.iter().map(|p| (p.column, p.header.as_str())).collect();
         assert_eq!(
             cols,
             [
@@ -376,7 +379,10 @@ mod tests {
 
     #[test]
     fn typed_cells_and_serials() {
-        let mut s = Sheet::from_text("s", &[&["序号", "工作任务", "责任单位", "开始日期", "完成时限", "计划投资（亿元）", "进度"]]);
+        let mut s = Sheet::from_text(
+            "s",
+            &[&["序号", "工作任务", "责任单位", "开始日期", "完成时限", "计划投资（亿元）", "进度"]],
+        );
         s.rows.push(vec![
             Cell::Number(3.0),
             Cell::of("x"),

@@ -17,7 +17,7 @@ fn known() -> Known {
     }
 }
 
-fn records(rows: &[&[&str]]) -> Vec<(Record, Vec<Field>, Vec<String>)> {
+fn records(rows: &[&[&str]]) -> Vec<Located> {
     let sheet = Sheet::from_text("台账", rows);
     let m = detect(&sheet).unwrap();
     let x = extract(&sheet, &m, 2021, None);
@@ -40,7 +40,10 @@ fn new_tasks_with_names_resolved() {
     assert!(p.problems.is_empty(), "{:?}", p.problems);
     assert_eq!(p.created(), 2);
     let t = &p.tasks[0].fields;
-    assert_eq!((t.key_work_id, t.lead_unit_id, t.supporting_unit_ids.clone(), t.leader_ids.clone()), (1, 10, vec![11], vec![20]));
+    assert_eq!(
+        (t.key_work_id, t.lead_unit_id, t.supporting_unit_ids.clone(), t.leader_ids.clone()),
+        (1, 10, vec![11], vec![20])
+    );
     assert_eq!(t.due_date, Some(day(2021, 12, 31)));
     assert_eq!(t.status, Status::InProgress, "progress above zero means started");
     assert_eq!(p.tasks[0].milestones.create.len(), 1);
@@ -150,14 +153,26 @@ fn existing(code: &str, title: &str) -> ExistingTask {
 fn a_re_import_updates_by_code_and_keeps_what_the_file_lacks() {
     let mut k = known();
     k.tasks.push(existing("1", "道路建设"));
-    let head: &[&str] = &["序号", "工作任务", "责任领导", "责任单位", "配合单位", "时间节点", "完成时限", "进度", "进展情况"];
-    let same: &[&str] = &["1", "道路建设", "林志远", "区住建局", "区城管局", "2021-06-30 完成前7条", "2021-12-31", "40", "已完成5条"];
+    let head: &[&str] =
+        &["序号", "工作任务", "责任领导", "责任单位", "配合单位", "时间节点", "完成时限", "进度", "进展情况"];
+    let same: &[&str] =
+        &["1", "道路建设", "林志远", "区住建局", "区城管局", "2021-06-30 完成前7条", "2021-12-31", "40", "已完成5条"];
     let rows = records(&[head, &["一、二七商圈区域城市复兴", "", "", "", "", "", "", "", ""], same]);
     let p = plan(&rows, &k, &Choices::default());
     assert!(p.problems.is_empty(), "{:?}", p.problems);
     assert_eq!((p.tasks.len(), p.unchanged), (0, 1), "the same values change nothing: {:?}", p.tasks);
 
-    let edited: &[&str] = &["1", "道路建设", "林志远", "区住建局", "区城管局", "2021-07-15 完成前7条【已完成】\n年底前全部通车", "2021-12-31", "60", "已完成7条"];
+    let edited: &[&str] = &[
+        "1",
+        "道路建设",
+        "林志远",
+        "区住建局",
+        "区城管局",
+        "2021-07-15 完成前7条【已完成】\n年底前全部通车",
+        "2021-12-31",
+        "60",
+        "已完成7条",
+    ];
     let rows = records(&[head, &["一、二七商圈区域城市复兴", "", "", "", "", "", "", "", ""], edited]);
     let p = plan(&rows, &k, &Choices::default());
     assert_eq!((p.created(), p.updated()), (0, 1));
