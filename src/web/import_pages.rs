@@ -442,7 +442,7 @@ pub async fn options(State(s): State<AppState>, user: WebUser, Path(id): Path<St
 
 /// 确认导入: plan again against the ledger as it is now and start writing.
 pub async fn commit(State(s): State<AppState>, user: WebUser, Path(id): Path<String>, body: Bytes) -> Response {
-    let (pending, f) = match posted(&s, &user, &id, &body) {
+    let (pending, _) = match posted(&s, &user, &id, &body) {
         Ok(x) => x,
         Err(r) => return *r,
     };
