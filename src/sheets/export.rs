@@ -76,6 +76,12 @@ pub fn write(title: &str, groups: &[Group]) -> Result<Vec<u8>, XlsxError> {
     let group = cell.clone().set_bold().set_background_color(Color::RGB(0xF7F3E3));
     let title_fmt = Format::new().set_bold().set_font_size(16).set_font_name("黑体").set_align(FormatAlign::Center);
 
+    // One format per lamp colour, made once: a format built per row is
+    // hashed again by the writer for every cell.
+    let lamp_formats: Vec<(&str, Format)> = ["red", "yellow", "green"]
+        .into_iter()
+        .map(|l| (l, cell.clone().set_background_color(lamp_fill(l)).set_align(FormatAlign::Center)))
+        .collect();
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("台账")?;
     for (i, (_, _, width)) in COLUMNS.iter().enumerate() {
@@ -95,13 +101,17 @@ pub fn write(title: &str, groups: &[Group]) -> Result<Vec<u8>, XlsxError> {
         ws.merge_range(r, 0, r, last, &format!("{}、{}", chinese_number(gi + 1), g.name), &group)?;
         r += 1;
         for row in &g.rows {
+            // Empty cells are blank (bordered), not empty strings.
             let text = |ws: &mut rust_xlsxwriter::Worksheet, key: &str, value: &str| {
-                ws.write_string_with_format(r, column(key), value, &cell).map(|_| ())
+                if value.is_empty() {
+                    ws.write_blank(r, column(key), &cell).map(|_| ())
+                } else {
+                    ws.write_string_with_format(r, column(key), value, &cell).map(|_| ())
+                }
             };
-            match row.lamp {
-                Some(l) => {
-                    let f = cell.clone().set_background_color(lamp_fill(l)).set_align(FormatAlign::Center);
-                    ws.write_string_with_format(r, column("lamp"), lamp_word(l), &f)?;
+            match row.lamp.and_then(|l| lamp_formats.iter().find(|(k, _)| *k == l)) {
+                Some((l, f)) => {
+                    ws.write_string_with_format(r, column("lamp"), lamp_word(l), f)?;
                 }
                 None => text(ws, "lamp", "")?,
             }

@@ -33,17 +33,19 @@ pub async fn groups(s: &AppState, mut q: TaskQuery, today: NaiveDate) -> Result<
     q.per_page = MAX_ROWS;
     q.sort = crate::storage::TaskSort::Ledger;
     q.descending = false;
-    let tasks = s.store.list_tasks(&q).await?.items;
-    let names = Names::load(s.store.as_ref()).await?;
-    let ids: Vec<Id> = tasks.iter().map(|t| t.id).collect();
+    // The three reads are independent: run them side by side.
+    let (rows, names, board) = tokio::join!(
+        s.store.ledger_rows(&q),
+        Names::load(s.store.as_ref()),
+        s.board.get(s.store.clone(), s.lamp_config.clone(), today)
+    );
+    let ((tasks, all_milestones), names, board) = (rows?, names?, board?);
     let mut milestones: HashMap<Id, Vec<String>> = HashMap::new();
-    for chunk in ids.chunks(5_000) {
-        for m in s.store.milestones_of_tasks(chunk).await? {
-            milestones.entry(m.task_id).or_default().push(milestone_line(&m.fields));
-        }
+    for m in all_milestones {
+        milestones.entry(m.task_id).or_default().push(milestone_line(&m.fields));
     }
+    let ids: Vec<Id> = tasks.iter().map(|t| t.id).collect();
     let progress: HashMap<Id, String> = s.store.latest_progress(&ids).await?.into_iter().collect();
-    let board = s.board.get(s.store.clone(), s.lamp_config.clone(), today).await?;
     let mut out: Vec<Group> = Vec::new();
     let mut current: Option<Id> = None;
     for t in tasks {

@@ -122,17 +122,14 @@ fn readings(
 /// The tasks (with milestones and latest progress) of some key works.
 async fn existing_tasks(store: &dyn Store, key_works: &[Id], today: NaiveDate) -> Result<Vec<ExistingTask>, ApiError> {
     let mut tasks = Vec::new();
+    let mut milestones: HashMap<Id, Vec<ExistingMilestone>> = HashMap::new();
     for kw in key_works {
         let mut q = TaskQuery::new(today);
         q.key_work_id = Some(*kw);
-        q.per_page = u32::MAX;
         q.sort = TaskSort::Ledger;
-        tasks.extend(store.list_tasks(&q).await?.items);
-    }
-    let ids: Vec<Id> = tasks.iter().map(|t| t.id).collect();
-    let mut milestones: HashMap<Id, Vec<ExistingMilestone>> = HashMap::new();
-    for chunk in ids.chunks(5_000) {
-        for m in store.milestones_of_tasks(chunk).await? {
+        let (some, their_milestones) = store.ledger_rows(&q).await?;
+        tasks.extend(some);
+        for m in their_milestones {
             milestones.entry(m.task_id).or_default().push(ExistingMilestone {
                 id: m.id,
                 version: m.version,
@@ -140,6 +137,7 @@ async fn existing_tasks(store: &dyn Store, key_works: &[Id], today: NaiveDate) -
             });
         }
     }
+    let ids: Vec<Id> = tasks.iter().map(|t| t.id).collect();
     let mut progress: HashMap<Id, String> = store.latest_progress(&ids).await?.into_iter().collect();
     Ok(tasks
         .into_iter()

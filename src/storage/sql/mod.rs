@@ -41,7 +41,7 @@ use super::{Extension, FollowUpStore, Instruction, NewDate};
 use super::{ImportJob, ImportOutcome, ImportStore};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use import::{resolve, IMPORT_CHUNK};
+use import::{resolve, snapshot, IMPORT_CHUNK};
 use rows::*;
 use rust_decimal::Decimal;
 use sqlx::{Pool, Postgres, QueryBuilder, Sqlite};

@@ -275,6 +275,44 @@ macro_rules! impl_task_store {
                 Ok(Page { items, total, page: q.page, per_page: q.per_page })
             }
 
+            async fn ledger_rows(&self, q: &TaskQuery) -> Result<(Vec<Task>, Vec<Milestone>)> {
+                let mut conn = self.pool.acquire().await?;
+                // The tasks without the per-row aggregates of `task_select`
+                // (a subquery per row each): the links come in two reads.
+                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!(
+                    "SELECT {TASK_COLUMNS}, CAST(NULL AS TEXT) AS supporting, CAST(NULL AS TEXT) AS leaders FROM tasks"
+                ));
+                Self::push_task_filters(&mut qb, q);
+                let dir = if q.descending { "DESC" } else { "ASC" };
+                qb.push(format!(" ORDER BY {} {dir} NULLS LAST, id {dir}", q.sort.column()));
+                let rows: Vec<TaskRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                let mut tasks = rows.into_iter().map(TaskRow::into_task).collect::<Result<Vec<Task>>>()?;
+                let index: HashMap<Id, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+                for (table, column) in [("task_supporting_units", "unit_id"), ("task_leaders", "person_id")] {
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!(
+                        "SELECT task_id, {column} FROM {table} WHERE task_id IN (SELECT id FROM tasks"
+                    ));
+                    Self::push_task_filters(&mut qb, q);
+                    qb.push(") ORDER BY task_id, position");
+                    let links: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                    for (task, other) in links {
+                        if let Some(t) = index.get(&task).map(|i| &mut tasks[*i].fields) {
+                            if column == "unit_id" {
+                                t.supporting_unit_ids.push(other);
+                            } else {
+                                t.leader_ids.push(other);
+                            }
+                        }
+                    }
+                }
+                let mut qb: QueryBuilder<$DB> =
+                    QueryBuilder::new("SELECT * FROM milestones WHERE task_id IN (SELECT id FROM tasks");
+                Self::push_task_filters(&mut qb, q);
+                qb.push(") ORDER BY task_id, planned_date, id");
+                let milestones: Vec<MilestoneRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                Ok((tasks, milestones.into_iter().map(Milestone::from).collect()))
+            }
+
             async fn get_task(&self, id: Id) -> Result<Task> {
                 Self::fetch_task(&mut *self.pool.acquire().await?, id).await
             }

@@ -418,7 +418,11 @@ pub fn plan(records: &[Located], known: &Known, choices: &Choices) -> Plan {
             && !rec.progress.is_empty()
             && old.and_then(|o| o.progress.as_deref()) != Some(rec.progress.as_str()))
         .then(|| rec.progress.clone());
-        let changes = old.map(|o| diff(Some(&o.fields), Some(&checked))).unwrap_or_default();
+        // The diff serialises both sides: only for rows that differ.
+        let changes = match old {
+            Some(o) if o.fields != checked => diff(Some(&o.fields), Some(&checked)),
+            _ => Vec::new(),
+        };
         if old.is_some() && changes.is_empty() && milestones.is_empty() && progress.is_none() {
             unchanged += 1;
             continue;

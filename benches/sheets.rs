@@ -1,0 +1,221 @@
+//! Spreadsheet benchmark: the ledger in and out of Excel at district scale,
+//! in the server's own code (no HTTP), on a fresh SQLite file.
+//!
+//! 1. Builds a 50,000-row ledger workbook as offices keep it (key works as
+//!    merged headings, two milestones a row, leaders, units, dates, money).
+//! 2. Imports it: read the .xlsx, plan (match every name and code), write
+//!    in one transaction — the time a user waits after 确认导入.
+//! 3. Imports the same file again (every row matched, nothing to write).
+//! 4. Imports a second 50,000 rows, then exports the whole 100,000-task
+//!    ledger to .xlsx (gather the rows, write the file).
+//!
+//! Run: `cargo bench --bench sheets`. `TUIJIN_BENCH_IMPORT_ROWS` changes
+//! the 50,000.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+use std::time::Instant;
+use tuijin::http::AppState;
+use tuijin::sheets::export::{write, Group, Row};
+use tuijin::sheets::import::{preview, read, report_periods, Options};
+use tuijin::storage::{connect, system_actor, ImportJob, Store, TaskQuery};
+use tuijin_domain::key_work::KeyWorkFields;
+use tuijin_domain::person::PersonFields;
+use tuijin_domain::unit::UnitFields;
+
+const UNITS: usize = 25;
+const PEOPLE: usize = 20;
+const KEY_WORKS: usize = 5;
+const TOPICS: [&str; 6] =
+    ["道路有机更新", "老旧小区改造", "产业园区建设", "营商环境优化", "生态廊道治理", "智慧城市平台"];
+
+fn secs(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64()
+}
+
+fn verdict(pass: bool) -> &'static str {
+    if pass {
+        "PASS"
+    } else {
+        "MISS"
+    }
+}
+
+/// `rows` task rows over the key works, codes from `first`.
+fn ledger(rows: usize, first: usize, key_works: &[String], units: &[String], people: &[String]) -> Vec<Group> {
+    let per = rows.div_ceil(key_works.len());
+    // Start within 500 days of 2021-01-01, due 200 days later.
+    let day = |n: usize, later: u64| {
+        NaiveDate::from_ymd_opt(2021, 1, 1).unwrap() + chrono::Days::new((n % 500) as u64 + later)
+    };
+    key_works
+        .iter()
+        .enumerate()
+        .map(|(k, name)| Group {
+            name: name.clone(),
+            rows: (0..per.min(rows - (k * per).min(rows)))
+                .map(|i| {
+                    let n = first + i;
+                    Row {
+                        lamp: None,
+                        code: (n + 1).to_string(),
+                        title: format!("{} 第{}项", TOPICS[n % TOPICS.len()], n + 1),
+                        description: "按照实施方案推进，每周报送进展".into(),
+                        leaders: people[n % people.len()].clone(),
+                        lead_unit: units[n % units.len()].clone(),
+                        supporting: units[(n + 1) % units.len()].clone(),
+                        milestones: format!("{} 完成前期手续\n{} 主体完工（计划值 7）", day(n, 0), day(n, 90)),
+                        start_date: Some(day(n, 0)),
+                        due_date: Some(day(n, 200)),
+                        target: "14条".into(),
+                        planned_investment: Some(Decimal::from(1000 + n % 5000)),
+                        completed_investment: Some(Decimal::from(n % 1000)),
+                        percent_complete: Decimal::from(n % 100),
+                        status: "推进中".into(),
+                        priority: "重要".into(),
+                        progress: String::new(),
+                        tags: "民生".into(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+struct Timed {
+    read: f64,
+    plan: f64,
+    write: f64,
+    created: usize,
+    unchanged: usize,
+}
+
+impl Timed {
+    fn total(&self) -> f64 {
+        self.read + self.plan + self.write
+    }
+}
+
+async fn import(store: &Arc<dyn Store>, bytes: &[u8], today: NaiveDate) -> Timed {
+    let t = Instant::now();
+    let sheets = read::workbook(bytes).expect("the workbook reads");
+    let read = secs(t);
+    let t = Instant::now();
+    let pv = preview(store.as_ref(), &sheets, &Options::default(), today).await.expect("preview");
+    assert_eq!(pv.plan.errors(), 0, "{:?}", &pv.plan.problems[..pv.plan.problems.len().min(5)]);
+    let plan = secs(t);
+    let t = Instant::now();
+    let periods = report_periods(store.as_ref(), &pv.plan, today).await.expect("periods");
+    let progress = AtomicUsize::new(0);
+    let job = ImportJob { plan: &pv.plan, report_periods: &periods, progress: &progress };
+    let out = store.import_ledger(&system_actor(), &job).await.expect("import");
+    Timed { read, plan, write: secs(t), created: out.tasks_created, unchanged: pv.plan.unchanged }
+}
+
+#[tokio::main]
+async fn main() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    }
+    let rows: usize = std::env::var("TUIJIN_BENCH_IMPORT_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = dir.path().join("sheets.db").to_str().unwrap().to_string();
+    let store = connect(&url).await.expect("database");
+    let actor = system_actor();
+    let today = tuijin::http::today();
+    let mut units = Vec::new();
+    for i in 0..UNITS {
+        let f = UnitFields { name: format!("区第{}局", i + 1), short_name: String::new(), sort_order: i as i32 };
+        units.push(store.create_unit(&actor, f.validate().unwrap()).await.unwrap());
+    }
+    let mut people = Vec::new();
+    for i in 0..PEOPLE {
+        let f = PersonFields {
+            name: format!("领导{}", i + 1),
+            title: "副区长".into(),
+            unit_id: units[i % UNITS].id,
+            sort_order: 0,
+        };
+        people.push(store.create_person(&actor, f.validate().unwrap()).await.unwrap());
+    }
+    let mut key_works = Vec::new();
+    for i in 0..KEY_WORKS {
+        let f = KeyWorkFields {
+            name: format!("重点工作{}", i + 1),
+            lead_body_unit_id: units[i].id,
+            lead_leader_id: people[i].id,
+            description: String::new(),
+            sort_order: i as i32,
+            report_cadence: Default::default(),
+            report_deadline: Default::default(),
+        };
+        key_works.push(store.create_key_work(&actor, f.validate().unwrap()).await.unwrap().fields.name);
+    }
+    let unit_names: Vec<String> = units.iter().map(|u| u.fields.name.clone()).collect();
+    let people_names: Vec<String> = people.iter().map(|p| p.fields.name.clone()).collect();
+
+    let t = Instant::now();
+    let first = write("重点工作推进台账", &ledger(rows, 0, &key_works, &unit_names, &people_names)).unwrap();
+    let built = secs(t);
+    let second = write("重点工作推进台账", &ledger(rows, rows, &key_works, &unit_names, &people_names)).unwrap();
+
+    let fresh = import(&store, &first, today).await;
+    let again = import(&store, &first, today).await;
+    let more = import(&store, &second, today).await;
+    assert_eq!((fresh.created, again.unchanged, more.created), (rows, rows, rows));
+
+    if std::env::var_os("TUIJIN_BENCH_EXPORT_PARTS").is_some() {
+        let t = Instant::now();
+        let mut q = TaskQuery::new(today);
+        q.per_page = 200_000;
+        let all = store.list_tasks(&q).await.unwrap().items;
+        println!("list_tasks {:.2}", secs(t));
+        let ids: Vec<i64> = all.iter().map(|t| t.id).collect();
+        let t = Instant::now();
+        for c in ids.chunks(5000) {
+            store.milestones_of_tasks(c).await.unwrap();
+        }
+        println!("milestones {:.2}", secs(t));
+        let t = Instant::now();
+        store.latest_progress(&ids).await.unwrap();
+        println!("latest_progress {:.2}", secs(t));
+        let state = AppState::new(store.clone());
+        let t = Instant::now();
+        state.board.get(store.clone(), state.lamp_config.clone(), today).await.unwrap();
+        println!("board {:.2}", secs(t));
+    }
+    let state = AppState::new(store.clone());
+    let t = Instant::now();
+    let groups = tuijin::sheets::ledger::groups(&state, TaskQuery::new(today), today).await.expect("rows");
+    let gather = secs(t);
+    let t = Instant::now();
+    let bytes = write("重点工作推进台账", &groups).expect("xlsx");
+    let written = secs(t);
+    let exported: usize = groups.iter().map(|g| g.rows.len()).sum();
+
+    println!("tuijin spreadsheet benchmark (SQLite, release build)");
+    println!("machine : {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!("workbook: {rows} rows, {:.1} MB, built in {built:.2} s", first.len() as f64 / 1_048_576.0);
+    let line = |name: &str, x: &Timed| {
+        println!(
+            "{name:<44} {:>6.2} s  (read {:.2} s, plan {:.2} s, write {:.2} s)",
+            x.total(),
+            x.read,
+            x.plan,
+            x.write
+        )
+    };
+    line(&format!("import {rows} new rows into an empty ledger"), &fresh);
+    line(&format!("import the same {rows} rows again (no change)"), &again);
+    line(&format!("import {rows} more rows (ledger of {})", 2 * rows), &more);
+    println!(
+        "{:<44} {:>6.2} s  (gather {gather:.2} s, write {written:.2} s, {:.1} MB)",
+        format!("export the whole ledger ({exported} tasks)"),
+        gather + written,
+        bytes.len() as f64 / 1_048_576.0
+    );
+    println!("import of {rows} rows ≤ 3 s: {}", verdict(fresh.total() <= 3.0));
+    println!("export of {exported} tasks ≤ 3 s: {}", verdict(gather + written <= 3.0));
+}
