@@ -1,6 +1,7 @@
 //! The command line: one enum of commands, one module per command.
 
 mod accounts;
+mod report;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,9 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(accounts::TokenCommand),
+    /// Write a document (督查通报, 工作专报, 会议纪要) as Word, Excel or HTML.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Write a consistent copy of a live SQLite database to FILE.
     Backup {
         /// Where to write the copy; must not exist yet.
@@ -64,6 +68,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(cmd) => accounts::user(store.as_ref(), cmd).await,
         Command::Token(cmd) => accounts::token(store.as_ref(), cmd).await,
+        Command::Report(cmd) => report::run(store, cmd).await,
         Command::Backup { file } => {
             if file.exists() {
                 anyhow::bail!("{} already exists; choose a new file", file.display());
