@@ -104,30 +104,36 @@ fn figures(f: &Facts, lang: Lang) -> (String, Table) {
     (text, table)
 }
 
-fn progress_table(k: &KeyWorkFacts, lang: Lang) -> Table {
-    let mut t = Table::new(
-        k.name.clone(),
-        &[
-            (lang.pick("序号", "Code"), 3),
-            (lang.pick("工作任务", "Task"), 8),
-            (lang.pick("责任单位", "Lead unit"), 6),
-            (lang.pick("完成时限", "Due"), 6),
-            (lang.pick("进度（%）", "Done (%)"), 4),
-            (lang.pick("灯色", "Lamp"), 3),
-            (lang.pick("最新进展", "Latest progress"), 10),
-        ],
-    )
-    .numbers(&[4]);
-    for task in &k.tasks {
-        t.row(vec![
-            task.code.clone(),
-            task.title.clone(),
-            task.lead_unit.clone(),
-            task.due.map(|d| lang.date(d)).unwrap_or_default(),
-            task.percent.normalize().to_string(),
-            lamp_word(task.lamp, lang).to_string(),
-            task.progress.clone(),
-        ]);
+/// The tasks' progress: one key work's (the briefing) or, with a key
+/// work column first, all of them (the upward report's annex).
+pub fn progress_table(caption: &str, key_works: &[KeyWorkFacts], with_key_work: bool, lang: Lang) -> Table {
+    let mut columns = vec![
+        (lang.pick("序号", "Code"), 3),
+        (lang.pick("工作任务", "Task"), 8),
+        (lang.pick("责任单位", "Lead unit"), 6),
+        (lang.pick("完成时限", "Due"), 6),
+        (lang.pick("进度（%）", "Done (%)"), 4),
+        (lang.pick("灯色", "Lamp"), 3),
+        (lang.pick("最新进展", "Latest progress"), 10),
+    ];
+    let first = usize::from(with_key_work);
+    if with_key_work {
+        columns.insert(0, (lang.pick("重点工作", "Key work"), 6));
+    }
+    let mut t = Table::new(caption, &columns).numbers(&[first + 4]);
+    for k in key_works {
+        for task in &k.tasks {
+            let row = vec![
+                task.code.clone(),
+                task.title.clone(),
+                task.lead_unit.clone(),
+                task.due.map(|d| lang.date(d)).unwrap_or_default(),
+                task.percent.normalize().to_string(),
+                lamp_word(task.lamp, lang).to_string(),
+                task.progress.clone(),
+            ];
+            t.row(if with_key_work { [vec![k.name.clone()], row].concat() } else { row });
+        }
     }
     t
 }
@@ -221,7 +227,7 @@ pub fn document(f: &Facts, lang: Lang) -> Document {
         }
         text.push_str(lang.pick("。", "."));
         d.paragraph(text);
-        d.table(progress_table(k, lang));
+        d.table(progress_table(&k.name, std::slice::from_ref(k), false, lang));
     }
 
     d.heading(1, lang.pick("红灯预警任务", "Red tasks"));

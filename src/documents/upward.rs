@@ -3,9 +3,9 @@
 //! in the period, progress reported), problems and requests for
 //! coordination, next week's plan — and the task table as an annex.
 
-use super::briefing::{counts_sentence, investment_sentence, lamp_word};
+use super::briefing::{counts_sentence, investment_sentence, progress_table};
 use super::facts::{Facts, ReportLine};
-use super::model::{Document, Table};
+use super::model::Document;
 use super::{issuer, period_text};
 use tuijin_domain::Lang;
 
@@ -114,38 +114,6 @@ pub fn document(f: &Facts, lang: Lang) -> Document {
 
     d.paragraph(lang.pick("附件：重点工作任务进展情况表", "Annex: progress of the key work tasks"));
     d.signature(issuer(lang), lang.date(f.today));
-    d.table(annex(f, lang));
+    d.table(progress_table(lang.pick("附件 任务进展情况表", "Annex tasks"), &f.key_works, true, lang));
     d
-}
-
-fn annex(f: &Facts, lang: Lang) -> Table {
-    let mut t = Table::new(
-        lang.pick("附件 任务进展情况表", "Annex tasks"),
-        &[
-            (lang.pick("重点工作", "Key work"), 6),
-            (lang.pick("序号", "Code"), 3),
-            (lang.pick("工作任务", "Task"), 8),
-            (lang.pick("责任单位", "Lead unit"), 6),
-            (lang.pick("完成时限", "Due"), 6),
-            (lang.pick("进度（%）", "Done (%)"), 4),
-            (lang.pick("灯色", "Lamp"), 3),
-            (lang.pick("最新进展", "Latest progress"), 10),
-        ],
-    )
-    .numbers(&[5]);
-    for k in &f.key_works {
-        for task in &k.tasks {
-            t.row(vec![
-                k.name.clone(),
-                task.code.clone(),
-                task.title.clone(),
-                task.lead_unit.clone(),
-                task.due.map(|d| lang.date(d)).unwrap_or_default(),
-                task.percent.normalize().to_string(),
-                lamp_word(task.lamp, lang).to_string(),
-                task.progress.clone(),
-            ]);
-        }
-    }
-    t
 }

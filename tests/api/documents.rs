@@ -24,7 +24,12 @@ async fn the_office_makes_the_briefing_and_the_upward_report_in_three_formats() 
     let mut other = task_body(s.key_work, "2", s.unit_b, s.person);
     other["title"] = json!("架空线入地");
     app.create("/tasks", other).await;
-    let second = app.create("/key-works", json!({"name": "产业园区建设", "lead_body_unit_id": s.unit_b})).await;
+    let second = app
+        .create(
+            "/key-works",
+            json!({"name": "产业园区建设", "lead_body_unit_id": s.unit_b, "lead_leader_id": s.person}),
+        )
+        .await;
     let second = second["id"].as_i64().unwrap();
     let mut park = task_body(second, "1", s.unit_b, s.person);
     park["title"] = json!("园区道路");
