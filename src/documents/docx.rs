@@ -15,7 +15,12 @@
 //! Linux), the renderer substitutes through fontconfig, which picks an
 //! installed CJK face (Noto Serif/Sans CJK SC from `fonts-noto-cjk`); the
 //! printable HTML page lists those fallbacks explicitly in its CSS.
-//! [`write`] is pure: bytes out, no I/O.
+//!
+//! Where docx-rs 0.4 falls short of the standard: page numbers are centred
+//! (GB/T 9704 puts them right on odd pages and left on even ones, which
+//! needs `w:evenAndOddHeaders` in the settings docx-rs does not write), and
+//! a table's header row does not repeat on the next page (no
+//! `w:tblHeader`). [`write`] is pure: bytes out, no I/O.
 
 use super::model::{Block, Document, Table};
 use docx_rs::{

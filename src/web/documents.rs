@@ -6,7 +6,7 @@ use super::i18n::Tr;
 use super::message::refusal;
 use super::session::WebUser;
 use super::{render, UserChrome};
-use crate::documents::choice::{self, Choice};
+use crate::documents::choice;
 use crate::documents::model::Document;
 use crate::documents::{gather, Format, Kind};
 use crate::http::{today, ApiError, AppState};
@@ -15,6 +15,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use tuijin_domain::error::{Invalid, Problem};
+use tuijin_domain::Lang;
 
 pub struct KeyWorkOption {
     pub id: i64,
@@ -70,26 +71,28 @@ pub async fn document(
         Ok::<_, ApiError>((kind, choice, kind.document(&facts, lang)))
     };
     match result.await {
-        Ok((kind, choice, doc)) => respond(kind, &choice, doc, user.tr).await,
+        Ok((kind, choice, doc)) => {
+            let name = crate::documents::file_name(kind.label(lang), choice.period, choice.format);
+            respond(doc, choice.format, (kind.as_str(), &name), lang).await
+        }
         Err(e) => refusal(&user, e, "/documents"),
     }
 }
 
-/// The document in the chosen format: the printable page, or a download.
-pub async fn respond(kind: Kind, choice: &Choice, doc: Document, t: Tr) -> Response {
-    let format = choice.format;
-    let lang = t.lang;
+/// The document in the chosen format: the printable page, or a download
+/// named `names` (an ASCII fallback without extension, the full name).
+/// Minutes go out the same way once meetings have their page.
+pub async fn respond(doc: Document, format: Format, names: (&str, &str), lang: Lang) -> Response {
     match tokio::task::spawn_blocking(move || crate::documents::write(&doc, format, lang)).await {
         Ok(Ok(bytes)) if format == Format::Html => {
             ([(header::CONTENT_TYPE, format.content_type().to_string())], bytes).into_response()
         }
         Ok(Ok(bytes)) => {
-            let name = crate::documents::file_name(kind.label(lang), choice.period, format);
             let disposition = format!(
                 "attachment; filename=\"{}.{}\"; filename*=UTF-8''{}",
-                kind.as_str(),
+                names.0,
                 format.extension(),
-                form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
+                form_urlencoded::byte_serialize(names.1.as_bytes()).collect::<String>()
             );
             (
                 [(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)],
