@@ -295,6 +295,15 @@ async fn the_demo_districts_documents_open_in_libreoffice_with_their_words() {
     assert_eq!(totals.lamps.red, facts.red.len(), "the red list matches the red count");
     assert_eq!(totals.lamps.yellow, facts.yellow.len(), "the yellow list matches the yellow count");
     assert!(facts.red.iter().chain(&facts.yellow).all(|l| !l.reasons.is_empty()), "every lamp says why");
+    // Last week's reports and milestones reach the upward report.
+    let last_week = (today - chrono::Days::new(7)).to_string();
+    let choice = tuijin::documents::choice::parse(&[("period".into(), last_week)], &key_works, today).unwrap();
+    let before = tuijin::documents::gather::gather(&state, &choice, today).await.unwrap();
+    assert!(!before.reports.is_empty(), "the demo reported last week");
+    let text = upward::document(&before, Lang::Zh).outline();
+    assert!(text.contains(&format!("{}：{}", before.reports[0].title, before.reports[0].progress)), "{text}");
+    // Which milestones fall in last week depends on the weekday the demo is loaded on.
+    assert_eq!(text.contains("本期完成节点："), !before.milestones_done.is_empty(), "{text}");
     let first = &facts.key_works[0];
     let task = first.tasks[0].title.clone();
     let unit = first.tasks[0].lead_unit.clone();
