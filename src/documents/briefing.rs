@@ -17,6 +17,11 @@ pub fn lamp_word(lamp: Option<&str>, lang: Lang) -> &'static str {
     }
 }
 
+/// "1 task", "3 tasks".
+pub fn tasks_en(n: usize) -> String {
+    format!("{n} task{}", if n == 1 { "" } else { "s" })
+}
+
 /// "共12项任务，已完成3项，推进中8项；红灯1项、黄灯2项、绿灯6项": the
 /// counts of a key work or of all of them.
 pub fn counts_sentence(k: &KeyWorkFacts, lang: Lang) -> String {
@@ -27,8 +32,14 @@ pub fn counts_sentence(k: &KeyWorkFacts, lang: Lang) -> String {
             k.total, k.done, k.in_progress, k.overdue, l.red, l.yellow, l.green
         ),
         Lang::En => format!(
-            "{} tasks: {} done, {} in progress, {} overdue; {} red, {} yellow, {} green",
-            k.total, k.done, k.in_progress, k.overdue, l.red, l.yellow, l.green
+            "{}: {} done, {} in progress, {} overdue; {} red, {} yellow, {} green",
+            tasks_en(k.total),
+            k.done,
+            k.in_progress,
+            k.overdue,
+            l.red,
+            l.yellow,
+            l.green
         ),
     }
 }
@@ -192,12 +203,12 @@ fn load_table(f: &Facts, lang: Lang) -> Table {
 
 /// The weekly briefing.
 pub fn document(f: &Facts, lang: Lang) -> Document {
-    let mut d = Document::new(lang.pick("督查通报", "Supervision Briefing"));
+    let mut d = Document::new(lang.pick("督查通报", "Supervision Briefing"), lang);
     d.issue = Some(match lang {
         Lang::Zh => format!("第{}期", f.issue),
         Lang::En => format!("No. {}", f.issue),
     });
-    d.number_line = Some(format!("{}　　{}", issuer(lang), lang.date(f.today)));
+    d.issued(issuer(lang), f.today, lang);
     let period = period_text(f.period_start, f.period_end, lang);
     d.paragraph(match lang {
         Lang::Zh => format!("现将{period}重点工作推进情况通报如下。"),
@@ -254,7 +265,9 @@ fn lamp_section(d: &mut Document, caption: &str, lines: &[LampLine], lang: Lang)
         Some(t) => {
             d.paragraph(match lang {
                 Lang::Zh => format!("共{}项，请责任单位抓紧推进，并在下期报告整改情况。", lines.len()),
-                Lang::En => format!("{} tasks; the lead units are to act and report in the next period.", lines.len()),
+                Lang::En => {
+                    format!("{}; the lead units are to act and report in the next period.", tasks_en(lines.len()))
+                }
             });
             d.table(t);
         }

@@ -44,8 +44,8 @@ pub fn document(m: &MeetingRecord, lang: Lang) -> Document {
         Lang::Zh => format!("{}纪要", m.title),
         Lang::En => format!("Minutes: {}", m.title),
     };
-    let mut d = Document::new(title);
-    d.number_line = Some(format!("{}　　{}", issuer(lang), lang.date(m.held_on)));
+    let mut d = Document::new(title, lang);
+    d.issued(issuer(lang), m.held_on, lang);
     let sep = lang.pick("、", ", ");
     let works = m.key_works.join(sep);
     d.paragraph(match (lang, works.is_empty()) {

@@ -15,6 +15,8 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// Counters of the heading levels, for numbering.
     counters: [usize; 3],
+    /// Chinese documents number headings 一、（一）1.; English ones 1. (1) (a).
+    english: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,13 +72,21 @@ impl Table {
 
 /// 1 → 一: how headings of the first two levels are numbered.
 pub use crate::sheets::export::chinese_number;
+use chrono::NaiveDate;
+use tuijin_domain::Lang;
 
 impl Document {
-    pub fn new(title: impl Into<String>) -> Document {
-        Document { title: title.into(), ..Default::default() }
+    pub fn new(title: impl Into<String>, lang: Lang) -> Document {
+        Document { title: title.into(), english: lang == Lang::En, ..Default::default() }
     }
 
-    /// A numbered heading: level 1 "一、", level 2 "（一）", level 3 "1.".
+    /// "重点工作推进办公室　　2021年3月10日": who issues it, and when.
+    pub fn issued(&mut self, issuer: &str, date: NaiveDate, lang: Lang) {
+        self.number_line = Some(format!("{issuer}{}{}", lang.pick("　　", ", "), lang.date(date)));
+    }
+
+    /// A numbered heading: level 1 "一、", level 2 "（一）", level 3 "1."
+    /// (in English 1. (1) (a)).
     /// A heading restarts the numbering of the levels below it.
     pub fn heading(&mut self, level: u8, text: &str) {
         let i = usize::from(level.clamp(1, 3)) - 1;
@@ -85,10 +95,13 @@ impl Document {
             *c = 0;
         }
         let n = self.counters[i];
-        let text = match i {
-            0 => format!("{}、{text}", chinese_number(n)),
-            1 => format!("（{}）{text}", chinese_number(n)),
-            _ => format!("{n}.{text}"),
+        let text = match (i, self.english) {
+            (0, false) => format!("{}、{text}", chinese_number(n)),
+            (1, false) => format!("（{}）{text}", chinese_number(n)),
+            (_, false) => format!("{n}.{text}"),
+            (0, true) => format!("{n}. {text}"),
+            (1, true) => format!("({n}) {text}"),
+            (_, true) => format!("({}) {text}", char::from(b'a' + ((n - 1) % 26) as u8)),
         };
         self.blocks.push(Block::Heading { level: i as u8 + 1, text });
     }
@@ -146,7 +159,7 @@ mod tests {
 
     #[test]
     fn headings_are_numbered_per_level_and_restart_below() {
-        let mut d = Document::new("标题");
+        let mut d = Document::new("标题", Lang::Zh);
         d.heading(1, "总体情况");
         d.heading(2, "进展");
         d.heading(3, "细项");
@@ -163,11 +176,20 @@ mod tests {
             })
             .collect();
         assert_eq!(texts, ["一、总体情况", "（一）进展", "1.细项", "2.细项", "（二）问题", "二、下步", "（一）计划"]);
+        let mut e = Document::new("Title", Lang::En);
+        e.heading(1, "Overview");
+        e.heading(2, "Progress");
+        e.heading(3, "Item");
+        assert_eq!(
+            e.blocks,
+            [("1. Overview", 1), ("(1) Progress", 2), ("(a) Item", 3)]
+                .map(|(text, level)| Block::Heading { level, text: text.into() })
+        );
     }
 
     #[test]
     fn the_outline_shows_every_block() {
-        let mut d = Document::new("督查通报");
+        let mut d = Document::new("督查通报", Lang::Zh);
         d.issue = Some("第1期".into());
         d.paragraph("正文");
         let mut t = Table::new("表1", &[("序号", 1), ("任务", 3)]);

@@ -31,8 +31,8 @@ fn list_or(d: &mut Document, lines: Vec<String>, empty: &str) {
 }
 
 pub fn document(f: &Facts, lang: Lang) -> Document {
-    let mut d = Document::new(lang.pick("关于重点工作推进情况的报告", "Report on the Progress of Key Work"));
-    d.number_line = Some(format!("{}　　{}", issuer(lang), lang.date(f.today)));
+    let mut d = Document::new(lang.pick("关于重点工作推进情况的报告", "Report on the Progress of Key Work"), lang);
+    d.issued(issuer(lang), f.today, lang);
     let period = period_text(f.period_start, f.period_end, lang);
     d.paragraph(match lang {
         Lang::Zh => format!("现将{period}重点工作推进情况报告如下："),
@@ -104,7 +104,9 @@ pub fn document(f: &Facts, lang: Lang) -> Document {
     if !f.red.is_empty() {
         d.paragraph(match lang {
             Lang::Zh => format!("目前红灯任务{}项，已督促责任单位限期整改。", f.red.len()),
-            Lang::En => format!("{} tasks are red; their lead units have been told to act.", f.red.len()),
+            Lang::En => {
+                format!("{} red; their lead units have been told to act.", super::briefing::tasks_en(f.red.len()))
+            }
         });
     }
 
