@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod documents;
 pub mod http;
 pub mod notify;
 pub mod sheets;

@@ -136,3 +136,50 @@ async fn serve_demo_prints_the_address_and_logins_and_answers() {
         .unwrap();
     assert!(page["total"].as_i64().unwrap() > 0, "{page}");
 }
+
+#[test]
+fn report_writes_the_documents_of_the_demo_district() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let db = db.to_str().unwrap();
+    assert!(tuijin(db, &["demo"]).status.success());
+    let out = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+
+    let file = out("briefing.docx");
+    let o = tuijin(db, &["report", "briefing", "-o", &file]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("督查通报 written to"), "{}", stdout(&o));
+    assert!(std::fs::read(&file).unwrap().starts_with(b"PK"), "a .docx is a zip");
+
+    let file = out("upward.xlsx");
+    let o = tuijin(
+        db,
+        &["report", "upward", "--key-work", "二七商圈区域城市复兴", "--format", "xlsx", "--lang", "en", "-o", &file],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Report on the Progress of Key Work"), "{}", stdout(&o));
+
+    let file = out("briefing.html");
+    let o = tuijin(db, &["report", "briefing", "--format", "html", "-o", &file]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&file).unwrap().contains("<h1 class=\"title\">督查通报</h1>"));
+
+    let record = out("meeting.json");
+    std::fs::write(
+        &record,
+        r#"{"title": "重点工作推进周例会", "held_on": "2021-03-12", "place": "三楼会议室", "chair": "林志远",
+            "attendees": ["林志远"], "key_works": [], "minutes": "听取汇报。",
+            "decisions": [{"content": "完成管线迁改", "lead_unit": "区住建局", "leader": "林志远", "deadline": "2021-07-31"}]}"#,
+    )
+    .unwrap();
+    let o = tuijin(db, &["report", "minutes", "--from-json", &record, "-o", &out("minutes.docx")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("重点工作推进周例会纪要"), "{}", stdout(&o));
+
+    let o = tuijin(db, &["report", "briefing", "--period", "2021-02-30", "-o", &out("x.docx")]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("填报周期格式不正确"), "{}", stderr(&o));
+    let o = tuijin(db, &["report", "briefing", "--key-work", "无此工作", "--lang", "en", "-o", &out("x.docx")]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no such key work (无此工作)"), "{}", stderr(&o));
+}

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod import;
+mod report;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +35,9 @@ pub enum Command {
     /// Bring an Excel ledger (.xlsx) in: prints every problem by sheet, row
     /// and column; writes all rows or none.
     Import(import::ImportArgs),
+    /// Write a document (督查通报, 工作专报, 会议纪要) as Word, Excel or HTML.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Write a consistent copy of a live SQLite database to FILE.
     Backup {
         /// Where to write the copy; must not exist yet.
@@ -69,6 +73,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => accounts::user(store.as_ref(), cmd).await,
         Command::Token(cmd) => accounts::token(store.as_ref(), cmd).await,
         Command::Import(args) => import::run(store, args).await,
+        Command::Report(cmd) => report::run(store, cmd).await,
         Command::Backup { file } => {
             if file.exists() {
                 anyhow::bail!("{} already exists; choose a new file", file.display());

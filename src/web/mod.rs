@@ -6,6 +6,7 @@ mod account;
 mod chart;
 mod dashboard;
 mod deletion;
+mod documents;
 mod followup_forms;
 mod form;
 mod format;
@@ -59,6 +60,8 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}/commit", post(import_pages::commit))
         .route("/reports", get(reports_list::page))
         .route("/reports/load", get(reports_load::page))
+        .route("/documents", get(documents::chooser))
+        .route("/documents/{kind}", get(documents::document))
         .route("/tasks/{id}/report", get(report_form::form_page).post(report_form::submit))
         .route("/reports/{id}/review", post(report_form::review))
         .route(

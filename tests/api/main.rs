@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod delivery;
+mod documents;
 mod followup;
 mod helpers;
 mod imports;

@@ -166,6 +166,7 @@ fn expected_label(expected: &str, lang: Lang) -> &'static str {
             "“周几 时:分”（如thu 12:00）或“每月几日 时:分”（如25 12:00）",
             "\"weekday HH:MM\" like thu 12:00, or \"day-of-month HH:MM\" like 25 12:00",
         ),
+        "document_format" => lang.pick("docx、xlsx 或 html", "docx, xlsx or html"),
         _ => lang.pick("有效的值", "a valid value"),
     }
 }
@@ -205,6 +206,7 @@ fn conflict_label(detail: &str, lang: Lang) -> &'static str {
             "weekly and fortnightly reports need a weekday deadline, monthly reports a day of the month",
         ),
         "in_use" => lang.pick("仍被其他记录引用，不能删除", "still referenced by other records; cannot delete"),
+        "future_period" => lang.pick("不能晚于今天", "cannot lie in the future"),
         _ => lang.pick("与其他字段冲突", "conflicts with another field"),
     }
 }
@@ -278,6 +280,7 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "person_id" => lang.pick("对应人员", "linked person"),
         "url" => lang.pick("机器人地址", "robot address"),
         "kind" => lang.pick("类型", "kind"),
+        "format" => lang.pick("文件格式", "file format"),
         "secret" => lang.pick("签名密钥", "signing secret"),
         "dedupe_key" => lang.pick("去重键", "deduplication key"),
         "link" => lang.pick("链接", "link"),
