@@ -7,6 +7,7 @@
 
 mod error;
 mod followup;
+mod meetings;
 mod models;
 mod notify;
 mod query;
@@ -14,6 +15,7 @@ mod sql;
 
 pub use error::StoreError;
 pub use followup::*;
+pub use meetings::*;
 pub use models::*;
 pub use notify::*;
 pub use query::{Page, TaskQuery, TaskSort};
@@ -172,11 +174,18 @@ pub trait AdminStore: Send + Sync {
 
 /// The one storage interface the rest of the program uses.
 pub trait Store:
-    ReferenceStore + LedgerStore + ReportStore + FollowUpStore + AccountStore + AdminStore + NotifyStore
+    ReferenceStore + LedgerStore + ReportStore + FollowUpStore + MeetingStore + AccountStore + AdminStore + NotifyStore
 {
 }
 impl<T> Store for T where
-    T: ReferenceStore + LedgerStore + ReportStore + FollowUpStore + AccountStore + AdminStore + NotifyStore
+    T: ReferenceStore
+        + LedgerStore
+        + ReportStore
+        + FollowUpStore
+        + MeetingStore
+        + AccountStore
+        + AdminStore
+        + NotifyStore
 {
 }
 

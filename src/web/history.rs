@@ -47,6 +47,7 @@ fn entity_key(entity: &str) -> &'static str {
         "report_file" => "entity.report_file",
         "instruction" => "entity.instruction",
         "extension" => "entity.extension",
+        "meeting" => "entity.meeting",
         _ => "entity.task",
     }
 }
