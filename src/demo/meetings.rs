@@ -1,15 +1,17 @@
 //! Two work meetings of 二七商圈区域城市复兴 in the demo district: last
 //! week's, held, with its minutes and two decisions assigned as tasks (one
 //! already past its deadline, so it is red and stays on the agenda), and
-//! the coming one, with its agenda built from the ledger.
+//! the coming one, with its agenda built from the ledger — including a
+//! unit's request for coordination in this period's report.
 
 use crate::storage::Store;
-use crate::supervision::meetings;
+use crate::supervision::{meetings, reports};
 use anyhow::{Context, Result};
 use chrono::{Days, NaiveDate};
 use tuijin_domain::access::Actor;
 use tuijin_domain::lamp::LampConfig;
 use tuijin_domain::meeting::{DecisionFields, MeetingFields, MeetingStatus};
+use tuijin_domain::report::{Action, ReportFields};
 use tuijin_domain::{Id, Lang};
 
 const MINUTES: &str =
@@ -26,6 +28,36 @@ fn refused(e: crate::http::ApiError) -> anyhow::Error {
 
 fn unit(units: &[(Id, String)], name: &str) -> Result<Id> {
     units.iter().find(|(_, n)| n == name).map(|(id, _)| *id).with_context(|| format!("demo unit {name}"))
+}
+
+/// This period's report of an open task of the key work that has none yet,
+/// submitted with a request for coordination addressed to the chair.
+async fn ask_for_coordination(store: &dyn Store, office: &Actor, kw: Id, leader: Id, today: NaiveDate) -> Result<()> {
+    let tasks = store.open_tasks().await?;
+    for t in tasks.iter().filter(|t| t.fields.key_work_id == kw && t.fields.parent_id.is_none()) {
+        let period = reports::current_period(store, t, today).await.map_err(refused)?;
+        if reports::report_for(store, t.id, period.start).await.map_err(refused)?.is_some() {
+            continue;
+        }
+        let fields = ReportFields {
+            progress: "围挡已完成，管线迁改正在推进。".into(),
+            problems: "德化街段夜间施工许可尚未办理。".into(),
+            next_steps: "完成剩余管线迁改。".into(),
+            coordination: "请协调交警部门办理德化街段夜间占道施工许可。".into(),
+            coordination_leader_id: Some(leader),
+            ..Default::default()
+        };
+        let sub = reports::Submission {
+            task_id: t.id,
+            period_start: period.start,
+            version: None,
+            action: Action::Submit,
+            fields,
+        };
+        reports::write(store, office, sub, today).await.map_err(refused)?;
+        return Ok(());
+    }
+    Ok(())
 }
 
 /// Loads the meetings; returns how many.
@@ -48,6 +80,8 @@ pub async fn load(store: &dyn Store, today: NaiveDate, office: &Actor) -> Result
         minutes: MINUTES.into(),
     };
     let last = meetings::create(store, office, last).await.map_err(refused)?;
+    // Its agenda as it was built then (from today's ledger: the demo has no past).
+    meetings::regenerate(store, &LampConfig::default(), office, last.id, today, Lang::Zh).await.map_err(refused)?;
     let zhujian = unit(&units, "区住房和城乡建设局")?;
     let decisions = [
         DecisionFields {
@@ -79,6 +113,7 @@ pub async fn load(store: &dyn Store, today: NaiveDate, office: &Actor) -> Result
         minutes: String::new(),
         ..last.fields.clone()
     };
+    ask_for_coordination(store, office, kw.id, chair, today).await?;
     let next = meetings::create(store, office, next).await.map_err(refused)?;
     meetings::regenerate(store, &LampConfig::default(), office, next.id, today, Lang::Zh).await.map_err(refused)?;
     Ok(2)

@@ -37,6 +37,7 @@ pub struct ItemView {
 /// The task a decision was assigned as.
 pub struct Assigned {
     pub id: Id,
+    pub code: String,
     pub text: String,
     pub status: &'static str,
     pub status_label: &'static str,
@@ -145,6 +146,7 @@ async fn decision_views(
                 let lamp = lamps.get(&task.id).map(|l| l.color).unwrap_or(tuijin_domain::lamp::LampColor::Green);
                 Assigned {
                     id: task.id,
+                    code: task.fields.code.clone(),
                     text: format!("{} {}", task.fields.code, task.fields.title),
                     status: task.fields.status.as_str(),
                     status_label: task.fields.status.label(lang),

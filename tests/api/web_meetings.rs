@@ -120,7 +120,7 @@ async fn the_office_runs_a_meeting_from_its_pages() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, html) = page(&app, &o, &to).await;
     assert!(
-        html.contains("会议听取了汇报。") && html.contains("编制施工时序表") && html.contains("交办 2 编制施工时序表"),
+        html.contains("会议听取了汇报。") && html.contains("编制施工时序表") && html.contains("交办 2</a>"),
         "{html}"
     );
     assert!(html.contains("未启动"), "the task's status");
