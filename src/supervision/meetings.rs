@@ -304,6 +304,14 @@ pub async fn revise(
     Ok(store.update_decision(actor, &old, f, change).await?)
 }
 
+/// The next meeting from `today` on, in words for the overview: (id, "title, date time, place").
+pub async fn next_meeting(store: &dyn Store, today: NaiveDate, lang: Lang) -> Result<Option<(Id, String)>, ApiError> {
+    let Some(m) = store.meetings_from(today).await?.into_iter().next() else { return Ok(None) };
+    let f = &m.fields;
+    let when = format!("{} {}", lang.date(f.held_on), f.starts_at).trim().to_string();
+    Ok(Some((m.id, format!("{}{}{when}{}{}", f.title, lang.pick("，", ", "), lang.pick("，", ", "), f.place))))
+}
+
 /// Where a task came from, when a meeting assigned it: (meeting id, "…第N次工作例会议定事项").
 pub async fn source_of_task(store: &dyn Store, task_id: Id, lang: Lang) -> Result<Option<(Id, String)>, ApiError> {
     let Some(d) = store.decision_of_task(task_id).await? else { return Ok(None) };

@@ -123,8 +123,12 @@ pub async fn save_minutes(State(s): State<AppState>, user: WebUser, Path(id): Pa
         return r;
     }
     let p = MeetingPatch { version: version(&form), minutes: form.text("minutes"), ..Default::default() };
-    let result = meetings::update(s.store.as_ref(), &user.actor, id, &p).await.map(|_| ());
-    done_or_refused(&user, id, "minutes", result)
+    match meetings::update(s.store.as_ref(), &user.actor, id, &p).await {
+        Err(ApiError::Conflict { .. }) => {
+            super::meeting_page::minutes_conflict(&s, &user, id, p.minutes.unwrap_or_default()).await
+        }
+        result => done_or_refused(&user, id, "minutes", result.map(|_| ())),
+    }
 }
 
 pub async fn generate(State(s): State<AppState>, user: WebUser, Path(id): Path<Id>, body: Bytes) -> Response {

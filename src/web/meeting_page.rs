@@ -92,6 +92,9 @@ struct MeetingPage {
     statuses: Vec<Choice<&'static str>>,
     agenda: Vec<ItemView>,
     minutes: String,
+    /// After a stale save: the minutes someone else saved meanwhile (the
+    /// box keeps what this user wrote; saving again replaces them).
+    saved_minutes: Option<String>,
     decisions: Vec<DecisionView>,
     earlier: Vec<DecisionView>,
     minutes_link: String,
@@ -119,6 +122,20 @@ impl MeetingPage {
 pub async fn page(State(s): State<AppState>, user: WebUser, Path(id): Path<Id>) -> Response {
     match build(&s, &user, id).await {
         Ok(p) => render(&p),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The page after a stale save of the minutes, with what the user wrote
+/// still in the box and what was saved meanwhile shown above it.
+pub async fn minutes_conflict(s: &AppState, user: &WebUser, id: Id, mine: String) -> Response {
+    match build(s, user, id).await {
+        Ok(mut p) => {
+            p.saved_minutes = Some(std::mem::replace(&mut p.minutes, mine));
+            let mut res = render(&p);
+            *res.status_mut() = axum::http::StatusCode::CONFLICT;
+            res
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -235,6 +252,7 @@ async fn build(s: &AppState, user: &WebUser, id: Id) -> Result<MeetingPage, ApiE
             .collect(),
         agenda,
         minutes: f.minutes.clone(),
+        saved_minutes: None,
         decisions,
         earlier,
         minutes_link: format!("/documents/minutes?meeting={id}"),

@@ -106,6 +106,13 @@ async fn the_office_runs_a_meeting_from_its_pages() {
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{html}");
+    assert!(
+        html.contains("已有他人修改了会议记录")
+            && html.contains("会议听取了汇报。")
+            && html.contains(">覆盖</textarea>"),
+        "{html}"
+    );
+    assert_eq!(hidden(&html, "version"), "2", "saving again is a deliberate overwrite");
 
     let (unit, deadline) =
         (s.unit_b.to_string(), (chrono::Local::now().date_naive() + chrono::Days::new(7)).to_string());
@@ -139,6 +146,11 @@ async fn the_office_runs_a_meeting_from_its_pages() {
     let lcsrf = hidden(&html, "csrf");
     let (status, _, _) = post(&l, format!("{}/meetings/{id}/agenda/generate", app.addr), &[("csrf", &lcsrf)]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, html) = page(&app, &l, "/").await;
+    assert!(
+        html.contains("下次工作例会") && html.contains(&format!("/meetings/{id}")),
+        "the overview links the next meeting"
+    );
     let (status, _) = page(&app, &l, "/meetings/new").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
