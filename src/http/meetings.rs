@@ -67,6 +67,18 @@ pub async fn update_meeting(
     Ok(Json(meetings::update(s.store.as_ref(), &actor, id, &p).await?))
 }
 
+/// Deletes a meeting with its agenda; refused (422) once it has decisions.
+#[utoipa::path(delete, path = "/meetings/{id}", tag = "meetings",
+    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn delete_meeting(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Id>,
+) -> Result<StatusCode, ApiError> {
+    meetings::delete(s.store.as_ref(), &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MinutesBody {

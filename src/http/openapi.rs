@@ -61,7 +61,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(followup::decide))
         .routes(routes!(lamps::board))
         .routes(routes!(meetings::list_meetings, meetings::create_meeting))
-        .routes(routes!(meetings::get_meeting, meetings::update_meeting))
+        .routes(routes!(meetings::get_meeting, meetings::update_meeting, meetings::delete_meeting))
         .routes(routes!(meetings::save_minutes))
         .routes(routes!(meetings::meeting_history))
         .routes(routes!(meetings::generate_agenda))

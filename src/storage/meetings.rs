@@ -78,6 +78,9 @@ pub trait MeetingStore: Send + Sync {
     /// title, names it after them ("…第12次工作例会").
     async fn create_meeting(&self, actor: &Actor, f: Valid<MeetingFields>) -> Result<Meeting>;
     async fn update_meeting(&self, actor: &Actor, old: &Meeting, f: Valid<MeetingFields>) -> Result<Meeting>;
+    /// Deletes a meeting with its agenda; refused while it has decisions
+    /// (their tasks are in the ledger). Its history stays.
+    async fn delete_meeting(&self, actor: &Actor, id: Id) -> Result<()>;
     /// The meeting's history (its fields, agenda and decisions), oldest first.
     async fn meeting_history(&self, meeting_id: Id) -> Result<Vec<HistoryEntry>>;
 

@@ -59,6 +59,12 @@ pub async fn update(store: &dyn Store, actor: &Actor, id: Id, p: &MeetingPatch) 
     Ok(store.update_meeting(actor, &old, f.validate()?).await?)
 }
 
+/// Deletes a meeting created by mistake: refused once it has decisions.
+pub async fn delete(store: &dyn Store, actor: &Actor, id: Id) -> Result<(), ApiError> {
+    require_office(actor)?;
+    Ok(store.delete_meeting(actor, id).await?)
+}
+
 /// The open tasks of some key works, a page at a time.
 async fn open_tasks_of(store: &dyn Store, key_works: &[Id], today: NaiveDate) -> Result<Vec<Task>, ApiError> {
     let mut out = Vec::new();

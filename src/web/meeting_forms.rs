@@ -205,3 +205,16 @@ pub async fn edit_decision(State(s): State<AppState>, user: WebUser, Path(id): P
     };
     done_or_refused(&user, meeting_id, "decisions", result.await)
 }
+
+/// Deletes the meeting (the confirmation is the second click inside its
+/// fold on the page); refused in words once it has decisions.
+pub async fn delete(State(s): State<AppState>, user: WebUser, Path(id): Path<Id>, body: Bytes) -> Response {
+    let (_, refused) = checked(&user, &body);
+    if let Some(r) = refused {
+        return r;
+    }
+    match meetings::delete(s.store.as_ref(), &user.actor, id).await {
+        Ok(()) => Redirect::to("/meetings").into_response(),
+        Err(e) => refusal(&user, e, &format!("/meetings/{id}")),
+    }
+}

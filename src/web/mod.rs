@@ -72,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/new", get(meetings::form_page))
         .route("/meetings/{id}", get(meeting_page::page).post(meeting_forms::save))
         .route("/meetings/{id}/minutes", post(meeting_forms::save_minutes))
+        .route("/meetings/{id}/delete", post(meeting_forms::delete))
         .route("/meetings/{id}/agenda", post(meeting_forms::add_item))
         .route("/meetings/{id}/agenda/generate", post(meeting_forms::generate))
         .route("/agenda-items/{id}", post(meeting_forms::item))

@@ -252,6 +252,13 @@ async fn only_the_office_writes_and_bad_input_writes_nothing() {
     assert_eq!((status, e["current"]["minutes"].as_str()), (StatusCode::CONFLICT, Some("会议听取了汇报")));
     let (status, _) = send(&app, Method::PUT, &minutes, &liaison, json!({"version": 2, "minutes": "x"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // A meeting with decisions stays; one without can go, its history kept.
+    let spare = app.create("/meetings", meeting_body(&s, &day(3))).await["id"].as_i64().unwrap();
+    let (status, _) = send(&app, Method::DELETE, &format!("/meetings/{spare}"), &liaison, json!(null)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = send(&app, Method::DELETE, &format!("/meetings/{spare}"), &app.admin, json!(null)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&format!("/meetings/{spare}"), &app.admin).await.status(), StatusCode::NOT_FOUND);
     let (status, m) = send(
         &app,
         Method::PATCH,
@@ -297,6 +304,11 @@ async fn editing_a_decision_changes_its_task_until_the_task_is_closed() {
     edit["version"] = json!(2);
     let (status, e) = send(&app, Method::PATCH, &format!("/decisions/{did}"), &app.admin, edit).await;
     assert_eq!((status, e["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("content")));
+    let (status, e) = send(&app, Method::DELETE, &format!("/meetings/{id}"), &app.admin, json!(null)).await;
+    assert_eq!(
+        (status, e["message"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("工作例会：已有议定事项（已交办任务），不能删除"))
+    );
 }
 
 #[tokio::test]

@@ -191,6 +191,7 @@ fn writes(f: &Fixture) -> Vec<(Method, String, Value)> {
         ),
         (Method::PATCH, format!("/meetings/{}", f.meeting), json!({"version": 1, "place": "改"})),
         (Method::PUT, format!("/meetings/{}/minutes", f.meeting), json!({"version": 1, "minutes": "x"})),
+        (Method::DELETE, format!("/meetings/{}", f.meeting), Value::Null),
         (Method::POST, format!("/meetings/{}/agenda/generate", f.meeting), Value::Null),
         (Method::POST, format!("/meetings/{}/agenda", f.meeting), json!({"title": "x"})),
         (Method::PATCH, format!("/agenda-items/{}", f.agenda_item), json!({"version": 1, "title": "改"})),

@@ -153,4 +153,20 @@ async fn the_office_runs_a_meeting_from_its_pages() {
     );
     let (status, _) = page(&app, &l, "/meetings/new").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A meeting with decisions is not deleted; one without is.
+    let (status, _, html) = post(&o, format!("{}/meetings/{id}/delete", app.addr), &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("已有议定事项"), "{html}");
+    let (_, to, _) = post(
+        &o,
+        format!("{}/meetings", app.addr),
+        &[("csrf", &csrf), ("key_work_ids", &kw), ("held_on", &today), ("place", "会议室"), ("chair_id", &chair)],
+    )
+    .await;
+    let (_, html) = page(&app, &o, &to).await;
+    assert!(html.contains("删除例会"), "{html}");
+    let (status, back, _) = post(&o, format!("{}{to}/delete", app.addr), &[("csrf", &csrf)]).await;
+    assert_eq!((status, back.as_str()), (StatusCode::SEE_OTHER, "/meetings"));
+    assert_eq!(app.store.list_meetings().await.unwrap().len(), 1);
 }

@@ -202,6 +202,9 @@ fn conflict_label(detail: &str, lang: Lang) -> &'static str {
         ),
         "deadline_before_meeting" => lang.pick("不能早于会议日期", "cannot be before the meeting's date"),
         "key_work_not_of_meeting" => lang.pick("须是本次例会涉及的重点工作", "must be one of the meeting's key works"),
+        "meeting_has_decisions" => {
+            lang.pick("已有议定事项（已交办任务），不能删除", "it has decisions (assigned tasks) and cannot be deleted")
+        }
         "task_closed" => {
             lang.pick("交办的任务已办结，不能再修改", "the assigned task is closed and can no longer change")
         }

@@ -240,6 +240,23 @@ macro_rules! impl_meeting_store {
                 Ok(Meeting { fields: f.into_inner(), version: old.version + 1, updated_at: now, ..old.clone() })
             }
 
+            async fn delete_meeting(&self, actor: &Actor, id: Id) -> Result<()> {
+                let _w = self.write_guard().await;
+                let mut tx = self.begin_write().await?;
+                let old = Self::fetch_meeting(&mut *tx, id).await?;
+                let decided: Option<i64> = sqlx::query_scalar("SELECT id FROM meeting_decisions WHERE meeting_id = $1 LIMIT 1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if decided.is_some() {
+                    return Err(Invalid::one("meeting", Problem::Conflicting { detail: "meeting_has_decisions" }).into());
+                }
+                sqlx::query("DELETE FROM meetings WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                Self::history(&mut *tx, actor, "meeting", id, None, "delete", &diff(Some(&old.fields), None)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn meeting_history(&self, meeting_id: Id) -> Result<Vec<HistoryEntry>> {
                 let rows: Vec<HistoryRow> =
                     sqlx::query_as("SELECT * FROM history WHERE entity = 'meeting' AND entity_id = $1 ORDER BY id")
