@@ -180,8 +180,18 @@ pub async fn add_decision(State(s): State<AppState>, user: WebUser, Path(id): Pa
         return r;
     }
     let mut inv = Invalid::default();
-    let f = decision_from(&form, &mut inv);
+    let mut f = decision_from(&form, &mut inv);
     let result = async {
+        // 上级任务 by its ledger code, in the key work the task goes into.
+        let parent_code = form.text("parent_code").unwrap_or_default();
+        if !parent_code.is_empty() {
+            let first = s.store.get_meeting(id).await?.fields.key_work_ids.first().copied();
+            let key_work = f.key_work_id.or(first).unwrap_or_default();
+            f.parent_id = super::relations::task_by_code(&s, key_work, &parent_code).await?;
+            if f.parent_id.is_none() {
+                inv.push("parent_id", Problem::UnknownReference { what: "task", id: parent_code });
+            }
+        }
         let f = unless_invalid(inv, f)?;
         meetings::decide(s.store.as_ref(), &user.actor, id, f).await.map(|_| ())
     };

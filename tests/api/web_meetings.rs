@@ -131,6 +131,25 @@ async fn the_office_runs_a_meeting_from_its_pages() {
         "{html}"
     );
     assert!(html.contains("未启动"), "the task's status");
+    // Under a task of the ledger, by its code; an unknown code is named.
+    let under = [
+        ("csrf", csrf.as_str()),
+        ("content", "明确夜间施工许可"),
+        ("lead_unit_id", &unit),
+        ("leader_ids", &chair),
+        ("deadline", &deadline),
+        ("parent_code", "1"),
+    ];
+    let (status, _, _) = post(&o, format!("{}/meetings/{id}/decisions", app.addr), &under).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let child = app.store.decisions_of(id).await.unwrap()[1].task_id.unwrap();
+    let child = app.store.get_task(child).await.unwrap();
+    assert_eq!((child.fields.code.as_str(), child.fields.parent_id), ("1-1", Some(s.task)));
+    let mut unknown = under;
+    unknown[5] = ("parent_code", "99");
+    let (status, _, html) = post(&o, format!("{}/meetings/{id}/decisions", app.addr), &unknown).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("上级任务：找不到任务（99）"), "{html}");
     let task = app.store.decisions_of(id).await.unwrap()[0].task_id.unwrap();
     let (_, html) = page(&app, &o, &format!("/tasks/{task}")).await;
     assert!(html.contains("来源") && html.contains("二七商圈区域城市复兴第1次工作例会议定事项"), "{html}");
