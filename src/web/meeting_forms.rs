@@ -62,7 +62,8 @@ fn decision_from(form: &FormData, inv: &mut Invalid) -> DecisionFields {
         lead_unit_id: optional_id(inv, form, "lead_unit_id"),
         supporting_unit_ids: form::ids(inv, "supporting_unit_ids", &form.all("supporting_unit_ids")),
         leader_ids: form::ids(inv, "leader_ids", &form.all("leader_ids")),
-        deadline: required_date(inv, form, "deadline"),
+        // Empty is for the domain to name (with the other missing fields).
+        deadline: form::date(inv, "deadline", &form.text("deadline").unwrap_or_default()).flatten(),
         key_work_id: optional_id(inv, form, "key_work_id"),
         parent_id: None,
     }

@@ -145,6 +145,17 @@ async fn the_office_runs_a_meeting_from_its_pages() {
     let child = app.store.decisions_of(id).await.unwrap()[1].task_id.unwrap();
     let child = app.store.get_task(child).await.unwrap();
     assert_eq!((child.fields.code.as_str(), child.fields.parent_id), ("1-1", Some(s.task)));
+    let (status, _, html) = post(
+        &o,
+        format!("{}/meetings/{id}/decisions", app.addr),
+        &[("csrf", csrf.as_str()), ("content", ""), ("deadline", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("议定事项不能为空；责任单位不能为空；责任领导不能为空；完成时限不能为空"),
+        "every missing field at once: {html}"
+    );
     let mut unknown = under;
     unknown[5] = ("parent_code", "99");
     let (status, _, html) = post(&o, format!("{}/meetings/{id}/decisions", app.addr), &unknown).await;
