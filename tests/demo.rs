@@ -17,6 +17,7 @@ async fn the_demo_district_has_the_scenarios_shape_and_a_mix_of_states() {
     assert_eq!(loaded.accounts, 4);
     assert!(loaded.reports >= 40, "weeks of reporting: {loaded:?}");
     assert_eq!((loaded.instructions, loaded.extensions), (3, 1));
+    assert_eq!(loaded.meetings, 2);
 
     let units = store.list_units().await.unwrap();
     let people = store.list_people().await.unwrap();

@@ -153,7 +153,7 @@ pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
 pub fn describe_demo(l: &Loaded) -> String {
     format!(
         "demo district loaded: {} units, {} people, {} key works, {} tasks, {} milestones, {} relations, {} accounts, \
-         {} progress reports, {} instructions, {} extension requests",
+         {} progress reports, {} instructions, {} extension requests, {} meetings",
         l.units,
         l.people,
         l.key_works,
@@ -163,7 +163,8 @@ pub fn describe_demo(l: &Loaded) -> String {
         l.accounts,
         l.reports,
         l.instructions,
-        l.extensions
+        l.extensions,
+        l.meetings
     )
 }
 

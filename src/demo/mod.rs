@@ -4,6 +4,7 @@
 //! time, near a deadline and overdue. Personal names are fictional.
 
 mod cycle;
+mod meetings;
 
 use crate::storage::{system_actor, NewUser, Store, UserChanges};
 use anyhow::{bail, Context, Result};
@@ -120,6 +121,7 @@ pub struct Loaded {
     pub reports: usize,
     pub instructions: usize,
     pub extensions: usize,
+    pub meetings: usize,
 }
 
 struct Loader<'a> {
@@ -202,6 +204,7 @@ pub async fn load(store: &dyn Store, today: NaiveDate) -> Result<Loaded> {
     l.loaded.reports = c.reports;
     l.loaded.instructions = c.instructions;
     l.loaded.extensions = c.extensions;
+    l.loaded.meetings = meetings::load(store, today, &office).await?;
     Ok(l.loaded)
 }
 

@@ -7,6 +7,7 @@ mod extract;
 mod followup;
 mod lamps;
 mod ledger;
+mod meetings;
 mod notifications;
 mod openapi;
 mod people;

@@ -1,7 +1,7 @@
 //! The API's routes and its OpenAPI 3 document, built from the same
 //! handler annotations so they cannot drift apart.
 
-use super::{followup, lamps, ledger, notifications, people, reference, reports, tasks, webhooks, AppState};
+use super::{followup, lamps, ledger, meetings, notifications, people, reference, reports, tasks, webhooks, AppState};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -60,6 +60,16 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(followup::list_extensions, followup::request_extension))
         .routes(routes!(followup::decide))
         .routes(routes!(lamps::board))
+        .routes(routes!(meetings::list_meetings, meetings::create_meeting))
+        .routes(routes!(meetings::get_meeting, meetings::update_meeting, meetings::delete_meeting))
+        .routes(routes!(meetings::save_minutes))
+        .routes(routes!(meetings::meeting_history))
+        .routes(routes!(meetings::generate_agenda))
+        .routes(routes!(meetings::list_agenda, meetings::add_agenda_item))
+        .routes(routes!(meetings::edit_agenda_item, meetings::delete_agenda_item))
+        .routes(routes!(meetings::move_agenda_item))
+        .routes(routes!(meetings::list_decisions, meetings::create_decision))
+        .routes(routes!(meetings::edit_decision))
         .routes(routes!(reports::write_report))
         .routes(routes!(reports::review_report))
         // Evidence may be larger than the default body limit (2 MB).

@@ -8,6 +8,7 @@
 mod error;
 mod followup;
 mod import;
+mod meetings;
 mod models;
 mod notify;
 mod query;
@@ -16,6 +17,7 @@ mod sql;
 pub use error::StoreError;
 pub use followup::*;
 pub use import::*;
+pub use meetings::*;
 pub use models::*;
 pub use notify::*;
 pub use query::{Page, TaskQuery, TaskSort};
@@ -178,7 +180,15 @@ pub trait AdminStore: Send + Sync {
 
 /// The one storage interface the rest of the program uses.
 pub trait Store:
-    ReferenceStore + LedgerStore + ReportStore + FollowUpStore + AccountStore + AdminStore + NotifyStore + ImportStore
+    ReferenceStore
+    + LedgerStore
+    + ReportStore
+    + FollowUpStore
+    + MeetingStore
+    + AccountStore
+    + AdminStore
+    + NotifyStore
+    + ImportStore
 {
 }
 impl<T> Store for T where
@@ -186,6 +196,7 @@ impl<T> Store for T where
         + LedgerStore
         + ReportStore
         + FollowUpStore
+        + MeetingStore
         + AccountStore
         + AdminStore
         + NotifyStore

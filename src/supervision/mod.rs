@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod followup;
 pub mod lamps;
 pub mod load;
+pub mod meetings;
 pub mod reminders;
 pub mod reports;
 

@@ -106,6 +106,8 @@ struct Dashboard {
     red_total: usize,
     units: Vec<UnitLamps>,
     computed_at: String,
+    /// The next work meeting: (id, "title, date time, place").
+    next_meeting: Option<(Id, String)>,
 }
 
 pub async fn page(State(s): State<AppState>, user: WebUser) -> Response {
@@ -293,5 +295,6 @@ async fn build(s: &AppState, user: &WebUser) -> Result<Dashboard, ApiError> {
         red_total: board.red.len(),
         units,
         computed_at: board.computed_at.format("%H:%M:%S").to_string(),
+        next_meeting: crate::supervision::meetings::next_meeting(s.store.as_ref(), today, t.lang).await?,
     })
 }

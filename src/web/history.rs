@@ -8,6 +8,7 @@ use crate::storage::HistoryEntry;
 use chrono::NaiveDate;
 use tuijin_domain::error::field_label;
 use tuijin_domain::extension::ExtensionStatus;
+use tuijin_domain::meeting::MeetingStatus;
 use tuijin_domain::period::ReportStatus;
 use tuijin_domain::task::{Priority, Status};
 use tuijin_domain::Lang;
@@ -47,6 +48,7 @@ fn entity_key(entity: &str) -> &'static str {
         "report_file" => "entity.report_file",
         "instruction" => "entity.instruction",
         "extension" => "entity.extension",
+        "meeting" => "entity.meeting",
         _ => "entity.task",
     }
 }
@@ -74,7 +76,8 @@ fn value(field: &str, raw: &str, names: &Names, lang: Lang) -> String {
         "lead_unit_id" | "lead_body_unit_id" | "unit_id" => {
             raw.parse().map(|id| names.unit(id)).unwrap_or_else(|_| raw.into())
         }
-        "lead_leader_id" => raw.parse().map(|id| names.person(id)).unwrap_or_else(|_| raw.into()),
+        "lead_leader_id" | "chair_id" => raw.parse().map(|id| names.person(id)).unwrap_or_else(|_| raw.into()),
+        "key_work_ids" => Names::join(ids(raw).into_iter().map(|id| names.key_work(id))),
         "supporting_unit_ids" => Names::join(ids(raw).into_iter().map(|id| names.unit(id))),
         "leader_ids" => Names::join(ids(raw).into_iter().map(|id| names.person(id))),
         "key_work_id" => raw.parse().map(|id| names.key_work(id)).unwrap_or_else(|_| raw.into()),
@@ -82,6 +85,7 @@ fn value(field: &str, raw: &str, names: &Names, lang: Lang) -> String {
             .map(|s| s.label(lang).to_string())
             .or_else(|| ReportStatus::parse(raw).map(|s| s.label(lang).to_string()))
             .or_else(|| ExtensionStatus::parse(raw).map(|s| s.label(lang).to_string()))
+            .or_else(|| MeetingStatus::parse(raw).map(|s| s.label(lang).to_string()))
             .unwrap_or_else(|| raw.into()),
         "coordination_leader_id" => raw.parse().map(|id| names.person(id)).unwrap_or_else(|_| raw.into()),
         "coordination_unit_id" => raw.parse().map(|id| names.unit(id)).unwrap_or_else(|_| raw.into()),
@@ -156,6 +160,17 @@ mod tests {
         assert_eq!(s[0], "张三 2021年2月22日 将责任单位由“区住建局”改为“区城管局”");
         assert_eq!(s[1], "张三 2021年2月22日 将配合单位设为“区住建局、区城管局”");
         assert_eq!(s[2], "张三 2021年2月22日 将状态由“推进中”改为“已完成”");
+    }
+
+    #[test]
+    fn meeting_changes_name_people_key_works_and_states() {
+        let e = [
+            entry("update", "meeting", "status", Some("planned"), Some("held")),
+            entry("update", "meeting", "chair_id", None, Some("5")),
+        ];
+        let s = sentences(&e, &names(), Tr::new(Lang::Zh));
+        assert_eq!(s[0], "张三 2021年2月22日 将工作例会·状态由“筹备中”改为“已召开”");
+        assert_eq!(s[1], "张三 2021年2月22日 将工作例会·主持人设为“陈立民”");
     }
 
     #[test]

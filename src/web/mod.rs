@@ -15,6 +15,9 @@ mod i18n;
 mod import_pages;
 mod ledger;
 mod login;
+mod meeting_forms;
+mod meeting_page;
+mod meetings;
 mod message;
 mod milestone_edit;
 mod names;
@@ -78,6 +81,16 @@ pub fn routes() -> Router<AppState> {
         .route("/instructions/{id}/replies", post(followup_forms::reply))
         .route("/tasks/{id}/extensions", post(followup_forms::request_extension))
         .route("/extensions/{id}/decision", post(followup_forms::decide))
+        .route("/meetings", get(meetings::list).post(meetings::create))
+        .route("/meetings/new", get(meetings::form_page))
+        .route("/meetings/{id}", get(meeting_page::page).post(meeting_forms::save))
+        .route("/meetings/{id}/minutes", post(meeting_forms::save_minutes))
+        .route("/meetings/{id}/delete", post(meeting_forms::delete))
+        .route("/meetings/{id}/agenda", post(meeting_forms::add_item))
+        .route("/meetings/{id}/agenda/generate", post(meeting_forms::generate))
+        .route("/agenda-items/{id}", post(meeting_forms::item))
+        .route("/meetings/{id}/decisions", post(meeting_forms::add_decision))
+        .route("/decisions/{id}", post(meeting_forms::edit_decision))
         .route("/delete/{kind}/{id}", get(deletion::confirm).post(deletion::delete))
         .route("/tasks/{id}/edit", get(task_edit::form_page).post(task_edit::submit))
         .route("/milestones/{id}/edit", get(milestone_edit::form_page).post(milestone_edit::submit))

@@ -16,7 +16,7 @@ use tuijin_domain::relation::RelationFields;
 use tuijin_domain::Id;
 
 /// The task with this code in the key work, if any.
-async fn task_by_code(s: &AppState, key_work_id: Id, code: &str) -> Result<Option<Id>, ApiError> {
+pub(super) async fn task_by_code(s: &AppState, key_work_id: Id, code: &str) -> Result<Option<Id>, ApiError> {
     let mut q = TaskQuery::new(today());
     q.key_work_id = Some(key_work_id);
     q.text = Some(code.to_string());

@@ -105,6 +105,8 @@ struct TaskPage {
     subtasks: Vec<Link>,
     parent: Option<Link>,
     history: Vec<String>,
+    /// The meeting that assigned this task: (meeting id, "…第N次工作例会议定事项").
+    source: Option<(Id, String)>,
 }
 
 impl TaskPage {
@@ -213,6 +215,7 @@ async fn build(s: &AppState, user: &WebUser, id: Id) -> Result<TaskPage, ApiErro
         None => None,
     };
     let history = sentences(&s.store.task_history(id).await?, &names, t);
+    let source = crate::supervision::meetings::source_of_task(s.store.as_ref(), id, lang).await?;
     let when = |at: chrono::DateTime<chrono::Utc>| {
         let local = at.with_timezone(&chrono::Local);
         format!("{} {}", date(local.date_naive(), lang), local.format("%H:%M"))
@@ -324,5 +327,6 @@ async fn build(s: &AppState, user: &WebUser, id: Id) -> Result<TaskPage, ApiErro
         subtasks,
         parent,
         history,
+        source,
     })
 }

@@ -20,6 +20,9 @@ struct Fixture {
     webhook: i64,
     instruction: i64,
     extension: i64,
+    meeting: i64,
+    agenda_item: i64,
+    decision: i64,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -84,7 +87,28 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await["id"]
         .as_i64()
         .unwrap();
+    let meeting = app
+        .create(
+            "/meetings",
+            json!({"key_work_ids": [s.key_work], "held_on": "2021-06-01", "place": "会议室", "chair_id": s.person}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let agenda_item =
+        app.create(&format!("/meetings/{meeting}/agenda"), json!({"title": "议题"})).await["id"].as_i64().unwrap();
+    let decision = app
+        .create(
+            &format!("/meetings/{meeting}/decisions"),
+            json!({"content": "议定", "lead_unit_id": s.unit_a, "leader_ids": [s.person], "deadline": "2021-07-01"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
     Fixture {
+        meeting,
+        agenda_item,
+        decision,
         instruction,
         extension,
         unit: s.unit_a,
@@ -160,6 +184,29 @@ fn writes(f: &Fixture) -> Vec<(Method, String, Value)> {
             json!({"kind": "dingtalk", "url": "http://127.0.0.1:9/robot"}),
         ),
         (Method::DELETE, format!("/webhooks/{}", f.webhook), Value::Null),
+        (
+            Method::POST,
+            "/meetings".into(),
+            json!({"key_work_ids": [f.key_work], "held_on": "2021-06-08", "place": "x", "chair_id": f.person}),
+        ),
+        (Method::PATCH, format!("/meetings/{}", f.meeting), json!({"version": 1, "place": "改"})),
+        (Method::PUT, format!("/meetings/{}/minutes", f.meeting), json!({"version": 1, "minutes": "x"})),
+        (Method::DELETE, format!("/meetings/{}", f.meeting), Value::Null),
+        (Method::POST, format!("/meetings/{}/agenda/generate", f.meeting), Value::Null),
+        (Method::POST, format!("/meetings/{}/agenda", f.meeting), json!({"title": "x"})),
+        (Method::PATCH, format!("/agenda-items/{}", f.agenda_item), json!({"version": 1, "title": "改"})),
+        (Method::DELETE, format!("/agenda-items/{}", f.agenda_item), Value::Null),
+        (Method::POST, format!("/agenda-items/{}/move", f.agenda_item), json!({"direction": "up"})),
+        (
+            Method::POST,
+            format!("/meetings/{}/decisions", f.meeting),
+            json!({"content": "x", "lead_unit_id": f.unit, "leader_ids": [f.person], "deadline": "2021-07-01"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/decisions/{}", f.decision),
+            json!({"version": 1, "content": "改", "lead_unit_id": f.unit, "leader_ids": [f.person], "deadline": "2021-07-01"}),
+        ),
     ]
 }
 
@@ -188,6 +235,9 @@ async fn snapshot(app: &TestApp) -> Value {
         "/reports",
         "/tasks/1/instructions",
         "/tasks/1/extensions",
+        "/meetings",
+        "/meetings/1",
+        "/meetings/1/history",
     ] {
         all.insert(path.into(), body(app.get(path, &app.admin).await).await.1);
     }

@@ -161,6 +161,7 @@ fn expected_label(expected: &str, lang: Lang) -> &'static str {
         "evidence" => lang.pick("JPEG、PNG 图片或 PDF 文件", "a JPEG or PNG image or a PDF file"),
         "code" => lang.pick("不含空格的编号（如1-3）", "a code without spaces, like 1-3"),
         "integer" => lang.pick("整数", "a whole number"),
+        "time" => lang.pick("时间（如09:00）", "a time like 09:00"),
         "role" => lang.pick("admin、supervisor、leader 或 liaison", "admin, supervisor, leader or liaison"),
         "report_deadline" => lang.pick(
             "“周几 时:分”（如thu 12:00）或“每月几日 时:分”（如25 12:00）",
@@ -205,6 +206,14 @@ fn conflict_label(detail: &str, lang: Lang) -> &'static str {
             "每周、每两周填报的截止时间应为周几，每月填报的应为几日",
             "weekly and fortnightly reports need a weekday deadline, monthly reports a day of the month",
         ),
+        "deadline_before_meeting" => lang.pick("不能早于会议日期", "cannot be before the meeting's date"),
+        "key_work_not_of_meeting" => lang.pick("须是本次例会涉及的重点工作", "must be one of the meeting's key works"),
+        "meeting_has_decisions" => {
+            lang.pick("已有议定事项（已交办任务），不能删除", "it has decisions (assigned tasks) and cannot be deleted")
+        }
+        "task_closed" => {
+            lang.pick("交办的任务已办结，不能再修改", "the assigned task is closed and can no longer change")
+        }
         "in_use" => lang.pick("仍被其他记录引用，不能删除", "still referenced by other records; cannot delete"),
         "future_period" => lang.pick("不能晚于今天", "cannot lie in the future"),
         _ => lang.pick("与其他字段冲突", "conflicts with another field"),
@@ -296,6 +305,21 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "milestone" => lang.pick("时间节点", "milestone"),
         "relation" => lang.pick("前后序关系", "relation"),
         "user" => lang.pick("用户", "user"),
+        "key_work_ids" => lang.pick("重点工作", "key works"),
+        "held_on" => lang.pick("会议日期", "meeting date"),
+        "starts_at" => lang.pick("开始时间", "start time"),
+        "place" => lang.pick("会议地点", "place"),
+        "chair_id" => lang.pick("主持人", "chair"),
+        "attendees" => lang.pick("参会人员", "attendees"),
+        "minutes" => lang.pick("会议记录", "minutes"),
+        "content" => lang.pick("议定事项", "decision"),
+        "deadline" => lang.pick("完成时限", "deadline"),
+        "meeting" => lang.pick("工作例会", "meeting"),
+        "agenda_item" | "agenda" => lang.pick("议程", "agenda item"),
+        "decision" => lang.pick("议定事项", "decision"),
+        "source" => lang.pick("来源", "source"),
+        "position" => lang.pick("顺序", "position"),
+        "detail" => lang.pick("说明", "details"),
         other => return format!("{prefix}{other}"),
     };
     format!("{prefix}{label}")

@@ -12,6 +12,7 @@ pub mod instruction;
 pub mod key_work;
 pub mod lamp;
 pub mod lang;
+pub mod meeting;
 pub mod milestone;
 pub mod number;
 pub mod patch;

@@ -26,7 +26,10 @@ mod followup;
 mod notify;
 #[macro_use]
 mod import;
+#[macro_use]
+mod meetings;
 mod connect;
+mod meeting_rows;
 mod rows;
 
 pub use connect::connect;
@@ -36,12 +39,14 @@ use super::{
     AccountStore, AdminStore, HistoryEntry, KeyWork, KeyWorkSummary, LedgerStore, Milestone, NewUser, Page, Person,
     ReferenceStore, Relation, Session, StoreError, Task, TaskQuery, Unit, User, UserChanges,
 };
+use super::{AgendaItem, Decision, Meeting, MeetingStore, NewDecision};
 use super::{EvidenceFile, LoadRow, NewFile, Report, ReportQuery, ReportStore, ReportWrite};
 use super::{Extension, FollowUpStore, Instruction, NewDate};
 use super::{ImportJob, ImportOutcome, ImportStore};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use import::{resolve, snapshot, IMPORT_CHUNK};
+use meeting_rows::*;
 use rows::*;
 use rust_decimal::Decimal;
 use sqlx::{Pool, Postgres, QueryBuilder, Sqlite};
@@ -54,6 +59,8 @@ use tuijin_domain::extension::{ExtensionFields, ExtensionStatus};
 use tuijin_domain::history::{diff, FieldChange};
 use tuijin_domain::instruction::{InstructionFields, ReplyFields};
 use tuijin_domain::key_work::KeyWorkFields;
+use tuijin_domain::meeting::agenda::{Draft, ItemFields};
+use tuijin_domain::meeting::{DecisionFields, MeetingFields};
 use tuijin_domain::milestone::MilestoneFields;
 use tuijin_domain::patch::Valid;
 use tuijin_domain::period::ReportStatus;
@@ -126,6 +133,15 @@ fn status_change(old: Option<ReportStatus>, new: ReportStatus) -> FieldChange {
     }
 }
 
+/// An agenda item in one line, for the meeting's history.
+fn item_text(f: &ItemFields) -> String {
+    if f.detail.is_empty() {
+        f.title.clone()
+    } else {
+        format!("{}（{}）", f.title, f.detail)
+    }
+}
+
 /// Pushes `(v1, v2, …)` with every value bound: the list of an `IN`.
 fn push_list<'a, DB, T>(qb: &mut QueryBuilder<'a, DB>, items: impl IntoIterator<Item = T>)
 where
@@ -165,6 +181,8 @@ impl_report_store!(Sqlite);
 impl_report_store!(Postgres);
 impl_followup_store!(Sqlite);
 impl_followup_store!(Postgres);
+impl_meeting_store!(Sqlite, ("group_concat", ""));
+impl_meeting_store!(Postgres, ("string_agg", "::text"));
 impl_notify_store!(Sqlite, "");
 impl_notify_store!(Postgres, " FOR UPDATE SKIP LOCKED");
 impl_import_store!(Sqlite);

@@ -1,0 +1,234 @@
+//! The weekly work meeting (工作例会): its fields, the decisions taken at it
+//! (议定事项), each of which is assigned as a task (交办), and the rule that
+//! builds its agenda (议程) from the state of the ledger ([`agenda`]).
+
+pub mod agenda;
+
+use crate::error::{Invalid, Problem};
+use crate::patch::{dedupe, optional_text, required_text, set, Valid};
+use crate::{Id, Lang};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Where a meeting stands: being prepared, or held (minutes may follow).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    /// 筹备中
+    #[default]
+    #[serde(alias = "筹备中")]
+    Planned,
+    /// 已召开
+    #[serde(alias = "已召开")]
+    Held,
+}
+
+impl MeetingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeetingStatus::Planned => "planned",
+            MeetingStatus::Held => "held",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MeetingStatus> {
+        [MeetingStatus::Planned, MeetingStatus::Held].into_iter().find(|m| m.as_str() == s || m.label(Lang::Zh) == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            MeetingStatus::Planned => lang.pick("筹备中", "in preparation"),
+            MeetingStatus::Held => lang.pick("已召开", "held"),
+        }
+    }
+}
+
+/// Every editable field of a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MeetingFields {
+    /// Empty on creation: the default "二七商圈区域城市复兴第12次工作例会" is used.
+    #[serde(default)]
+    pub title: String,
+    /// The key works it is about; the first one numbers it.
+    pub key_work_ids: Vec<Id>,
+    pub held_on: NaiveDate,
+    /// "09:00", or empty.
+    #[serde(default)]
+    #[schema(example = "09:00")]
+    pub starts_at: String,
+    #[serde(default)]
+    #[schema(example = "区政府三楼会议室")]
+    pub place: String,
+    /// 主持: a person of the ledger.
+    pub chair_id: Option<Id>,
+    /// 参会人员, as the office writes them.
+    #[serde(default)]
+    pub attendees: String,
+    #[serde(default)]
+    pub status: MeetingStatus,
+    /// 会议记录: what was said, the base of the 会议纪要.
+    #[serde(default)]
+    pub minutes: String,
+}
+
+impl MeetingFields {
+    pub fn validate(mut self) -> Result<Valid<MeetingFields>, Invalid> {
+        let mut inv = Invalid::default();
+        optional_text(&mut inv, "title", &mut self.title, 200);
+        dedupe(&mut self.key_work_ids);
+        if self.key_work_ids.is_empty() {
+            inv.push("key_work_ids", Problem::Required);
+        }
+        self.starts_at = self.starts_at.trim().to_string();
+        if !self.starts_at.is_empty() {
+            match parse_time(&self.starts_at) {
+                Some(t) => self.starts_at = t,
+                None => inv.push("starts_at", Problem::Malformed { expected: "time" }),
+            }
+        }
+        required_text(&mut inv, "place", &mut self.place, 200);
+        if self.chair_id.is_none() {
+            inv.push("chair_id", Problem::Required);
+        }
+        optional_text(&mut inv, "attendees", &mut self.attendees, 2000);
+        optional_text(&mut inv, "minutes", &mut self.minutes, 50_000);
+        inv.into_result(Valid::new(self))
+    }
+
+    /// Applies a partial update; the result still has to be validated.
+    pub fn apply(&self, p: &MeetingPatch) -> MeetingFields {
+        let mut m = self.clone();
+        set(&mut m.title, &p.title);
+        set(&mut m.key_work_ids, &p.key_work_ids);
+        set(&mut m.held_on, &p.held_on);
+        set(&mut m.starts_at, &p.starts_at);
+        set(&mut m.place, &p.place);
+        if p.chair_id.is_some() {
+            m.chair_id = p.chair_id;
+        }
+        set(&mut m.attendees, &p.attendees);
+        set(&mut m.status, &p.status);
+        set(&mut m.minutes, &p.minutes);
+        m
+    }
+}
+
+/// A partial update of a meeting at the version the client last saw.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingPatch {
+    pub version: i64,
+    pub title: Option<String>,
+    pub key_work_ids: Option<Vec<Id>>,
+    pub held_on: Option<NaiveDate>,
+    pub starts_at: Option<String>,
+    pub place: Option<String>,
+    pub chair_id: Option<Id>,
+    pub attendees: Option<String>,
+    pub status: Option<MeetingStatus>,
+    pub minutes: Option<String>,
+}
+
+/// "9:05" or "09:05" → "09:05"; anything else is refused.
+fn parse_time(s: &str) -> Option<String> {
+    let (h, m) = s.split_once([':', '：'])?;
+    let (h, m): (u32, u32) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
+    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+}
+
+/// The title a meeting gets when the office gives none:
+/// "二七商圈区域城市复兴第12次工作例会".
+pub fn default_title(key_work: &str, number: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{key_work}第{number}次工作例会"),
+        Lang::En => format!("{key_work}: work meeting no. {number}"),
+    }
+}
+
+/// "第12次工作例会议定事项": where a task assigned by a meeting comes from.
+pub fn source_text(meeting_title: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{meeting_title}议定事项"),
+        Lang::En => format!("decision of {meeting_title}"),
+    }
+}
+
+/// A decision (议定事项): what was decided, and to whom it is assigned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DecisionFields {
+    #[schema(example = "由区住建局牵头，一周内拿出德化街管线迁改与道路施工的时序方案。")]
+    pub content: String,
+    /// 牵头单位 (责任单位) of the assigned task.
+    pub lead_unit_id: Option<Id>,
+    /// 配合单位.
+    #[serde(default)]
+    pub supporting_unit_ids: Vec<Id>,
+    /// 责任领导: one or more.
+    #[serde(default)]
+    pub leader_ids: Vec<Id>,
+    /// 完成时限: on or after the meeting's date.
+    pub deadline: Option<NaiveDate>,
+    /// The key work the task goes into: one of the meeting's (the first by default).
+    #[serde(default)]
+    pub key_work_id: Option<Id>,
+    /// A task to put it under; a top-level task of the key work when absent.
+    #[serde(default)]
+    pub parent_id: Option<Id>,
+}
+
+impl DecisionFields {
+    /// Checks a decision of a meeting held on `held_on` about `key_works`;
+    /// fills in the key work when none was chosen.
+    pub fn validate(mut self, held_on: NaiveDate, key_works: &[Id]) -> Result<Valid<DecisionFields>, Invalid> {
+        let mut inv = Invalid::default();
+        required_text(&mut inv, "content", &mut self.content, 2000);
+        dedupe(&mut self.supporting_unit_ids);
+        dedupe(&mut self.leader_ids);
+        match self.lead_unit_id {
+            None => inv.push("lead_unit_id", Problem::Required),
+            Some(lead) if self.supporting_unit_ids.contains(&lead) => {
+                inv.push("supporting_unit_ids", Problem::Conflicting { detail: "lead_unit_also_supporting" })
+            }
+            Some(_) => {}
+        }
+        if self.leader_ids.is_empty() {
+            inv.push("leader_ids", Problem::Required);
+        }
+        match self.deadline {
+            None => inv.push("deadline", Problem::Required),
+            Some(d) if d < held_on => inv.push("deadline", Problem::Conflicting { detail: "deadline_before_meeting" }),
+            Some(_) => {}
+        }
+        match self.key_work_id {
+            None => self.key_work_id = key_works.first().copied(),
+            Some(k) if !key_works.contains(&k) => {
+                inv.push("key_work_id", Problem::Conflicting { detail: "key_work_not_of_meeting" })
+            }
+            Some(_) => {}
+        }
+        inv.into_result(Valid::new(self))
+    }
+
+    /// The title of the assigned task: the decision's words, cut to a task title's length.
+    pub fn task_title(&self) -> String {
+        let first_line = self.content.lines().next().unwrap_or_default().trim();
+        let mut t: String = first_line.chars().take(200).collect();
+        if t.is_empty() {
+            t = self.content.chars().take(200).collect();
+        }
+        t
+    }
+}
+
+/// The next free code among `siblings`: one past the highest number,
+/// under `parent` ("3-2" → "3-2-4") or at the top level ("13").
+pub fn next_code(parent: Option<&str>, siblings: &[String]) -> String {
+    let prefix = parent.map(|p| format!("{p}-")).unwrap_or_default();
+    let highest =
+        siblings.iter().filter_map(|c| c.strip_prefix(prefix.as_str())?.parse::<u32>().ok()).max().unwrap_or(0);
+    format!("{prefix}{}", highest + 1)
+}
+
+#[cfg(test)]
+mod tests;
