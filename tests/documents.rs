@@ -148,7 +148,7 @@ fn meeting() -> MeetingRecord {
             lead_unit: "区住建局".into(),
             supporting_units: vec!["区城管局".into(), "区供电公司".into()],
             leader: "林志远".into(),
-            deadline: d(7, 31),
+            deadline: Some(d(7, 31)),
             task_code: Some("1-4".into()),
             status: Some("推进中".into()),
         }],

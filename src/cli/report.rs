@@ -15,10 +15,13 @@ pub enum ReportCommand {
     Briefing(LedgerArgs),
     /// 工作专报: the report to the higher level.
     Upward(LedgerArgs),
-    /// 会议纪要: minutes from a meeting record in JSON (see documents::minutes::MeetingRecord).
+    /// 会议纪要: the minutes of a meeting (--meeting ID), or of a meeting
+    /// record in JSON (--from-json FILE, see documents::minutes::MeetingRecord).
     Minutes {
+        #[arg(long, conflicts_with = "from_json", required_unless_present = "from_json")]
+        meeting: Option<i64>,
         #[arg(long)]
-        from_json: PathBuf,
+        from_json: Option<PathBuf>,
         #[command(flatten)]
         out: Output,
     },
@@ -74,7 +77,15 @@ pub async fn run(store: Arc<dyn Store>, cmd: ReportCommand) -> anyhow::Result<()
     let (kind, args) = match cmd {
         ReportCommand::Briefing(a) => (Kind::Briefing, a),
         ReportCommand::Upward(a) => (Kind::Upward, a),
-        ReportCommand::Minutes { from_json, out } => {
+        ReportCommand::Minutes { meeting: Some(id), out, .. } => {
+            let lang = out.lang()?;
+            let record = crate::supervision::meetings::minutes_of(store.as_ref(), id, lang)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.body(lang).message))?;
+            return out.write(&minutes::document(&record.into(), lang));
+        }
+        ReportCommand::Minutes { from_json, out, .. } => {
+            let from_json = from_json.context("--meeting or --from-json")?;
             let text =
                 std::fs::read_to_string(&from_json).with_context(|| format!("cannot read {}", from_json.display()))?;
             let record: minutes::MeetingRecord = serde_json::from_str(&text)

@@ -30,12 +30,49 @@ pub struct DecisionRow {
     #[serde(default)]
     pub supporting_units: Vec<String>,
     pub leader: String,
-    pub deadline: NaiveDate,
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
     /// The ledger task the decision became, when it did.
     #[serde(default)]
     pub task_code: Option<String>,
     #[serde(default)]
     pub status: Option<String>,
+}
+
+/// A meeting as stored, as the minutes present it: the chair with their
+/// title, attendees one per item of the office's list.
+impl From<crate::supervision::meetings::MeetingRecord> for MeetingRecord {
+    fn from(m: crate::supervision::meetings::MeetingRecord) -> MeetingRecord {
+        let chair = if m.chair_title.is_empty() { m.chair } else { format!("{}{}", m.chair_title, m.chair) };
+        MeetingRecord {
+            title: m.title,
+            held_on: m.held_on,
+            place: m.place,
+            chair,
+            attendees: m
+                .attendees
+                .split(['、', '，', ',', '；', ';', '\n'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            key_works: m.key_works,
+            minutes: m.minutes,
+            decisions: m
+                .decisions
+                .into_iter()
+                .map(|d| DecisionRow {
+                    content: d.content,
+                    lead_unit: d.lead_unit,
+                    supporting_units: d.supporting_units,
+                    leader: d.leaders.join("、"),
+                    deadline: d.deadline,
+                    task_code: (!d.task_code.is_empty()).then_some(d.task_code),
+                    status: (!d.task_status.is_empty()).then_some(d.task_status),
+                })
+                .collect(),
+        }
+    }
 }
 
 pub fn document(m: &MeetingRecord, lang: Lang) -> Document {
@@ -101,7 +138,7 @@ pub fn document(m: &MeetingRecord, lang: Lang) -> Document {
                 x.lead_unit.clone(),
                 x.supporting_units.join(sep),
                 x.leader.clone(),
-                lang.date(x.deadline),
+                x.deadline.map(|d| lang.date(d)).unwrap_or_default(),
                 x.task_code.clone().unwrap_or_default(),
                 x.status.clone().unwrap_or_default(),
             ]);

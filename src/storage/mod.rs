@@ -82,8 +82,8 @@ pub trait LedgerStore: Send + Sync {
     async fn open_tasks(&self) -> Result<Vec<Task>>;
     /// Every task the query matches (no paging), in its order, with the
     /// milestones of those tasks: the ledger as an export or an import
-    /// sees it. Three reads however many tasks match.
-    async fn ledger_rows(&self, q: &TaskQuery) -> Result<(Vec<Task>, Vec<Milestone>)>;
+    /// sees it. Two reads however many tasks match.
+    async fn ledger_rows(&self, q: &TaskQuery) -> Result<(Vec<LedgerTask>, Vec<LedgerMilestone>)>;
     async fn create_task(&self, actor: &Actor, f: Valid<TaskFields>) -> Result<Task>;
     async fn update_task(&self, actor: &Actor, old: &Task, f: Valid<TaskFields>) -> Result<Task>;
     /// Refused while the task has sub-tasks; its milestones and relations go with it.

@@ -214,3 +214,21 @@ pub struct KeyWorkSummary {
     #[schema(value_type = String)]
     pub completed_investment: rust_decimal::Decimal,
 }
+
+/// A task as whole-ledger reads (the Excel export, the import's matching)
+/// need it: without its timestamps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerTask {
+    pub id: Id,
+    pub version: i64,
+    pub fields: TaskFields,
+}
+
+/// A milestone as whole-ledger reads need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerMilestone {
+    pub id: Id,
+    pub task_id: Id,
+    pub version: i64,
+    pub fields: MilestoneFields,
+}

@@ -29,6 +29,8 @@ struct Chooser {
     user: Option<UserChrome>,
     today: String,
     key_works: Vec<KeyWorkOption>,
+    /// Meetings for the minutes, newest first, as (id, "date title").
+    meetings: Vec<(i64, String)>,
 }
 
 fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
@@ -44,14 +46,22 @@ pub async fn chooser(State(s): State<AppState>, user: WebUser, RawQuery(raw): Ra
         let kind = form_urlencoded::byte_serialize(kind.as_bytes()).collect::<String>();
         return Redirect::to(&format!("/documents/{kind}?{query}")).into_response();
     }
-    match s.store.list_key_works().await {
-        Ok(kws) => render(&Chooser {
-            t: user.tr,
-            user: Some((&user).into()),
-            today: today().to_string(),
-            key_works: kws.into_iter().map(|k| KeyWorkOption { id: k.id, name: k.fields.name }).collect(),
-        }),
-        Err(e) => ApiError::from(e).into_response(),
+    let lists = async { Ok::<_, ApiError>((s.store.list_key_works().await?, s.store.list_meetings().await?)) };
+    match lists.await {
+        Ok((kws, mut meetings)) => {
+            meetings.sort_by_key(|m| std::cmp::Reverse(m.fields.held_on));
+            render(&Chooser {
+                t: user.tr,
+                user: Some((&user).into()),
+                today: today().to_string(),
+                key_works: kws.into_iter().map(|k| KeyWorkOption { id: k.id, name: k.fields.name }).collect(),
+                meetings: meetings
+                    .into_iter()
+                    .map(|m| (m.id, format!("{} {}", user.tr.lang.date(m.fields.held_on), m.fields.title)))
+                    .collect(),
+            })
+        }
+        Err(e) => e.into_response(),
     }
 }
 
@@ -62,6 +72,9 @@ pub async fn document(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let lang = user.tr.lang;
+    if kind == "minutes" {
+        return minutes(&s, &user, &pairs(raw.as_deref())).await;
+    }
     let result = async {
         let kind = Kind::parse(&kind).ok_or_else(|| Invalid::one("kind", Problem::Malformed { expected: "kind" }))?;
         let today = today();
@@ -76,6 +89,35 @@ pub async fn document(
             respond(doc, choice.format, (kind.as_str(), &name), lang).await
         }
         Err(e) => refusal(&user, e, "/documents"),
+    }
+}
+
+/// 会议纪要 of `?meeting=ID`, in `format` (Word by default).
+async fn minutes(s: &AppState, user: &WebUser, query: &[(String, String)]) -> Response {
+    let lang = user.tr.lang;
+    let value = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string());
+    let result = async {
+        let format = match value("format").filter(|f| !f.is_empty()) {
+            None => Format::Docx,
+            Some(f) => Format::parse(&f)
+                .ok_or_else(|| Invalid::one("format", Problem::Malformed { expected: "document_format" }))?,
+        };
+        let id = value("meeting")
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| Invalid::one("meeting", Problem::Required))?
+            .parse::<i64>()
+            .map_err(|_| Invalid::one("meeting", Problem::Malformed { expected: "integer" }))?;
+        let record = crate::supervision::meetings::minutes_of(s.store.as_ref(), id, lang).await?;
+        Ok::<_, ApiError>((format, record))
+    };
+    match result.await {
+        Ok((format, record)) => {
+            let held_on = record.held_on;
+            let record = crate::documents::minutes::MeetingRecord::from(record);
+            let name = crate::documents::file_name(lang.pick("会议纪要", "minutes"), held_on, format);
+            respond(crate::documents::minutes::document(&record, lang), format, ("minutes", &name), lang).await
+        }
+        Err(e) => refusal(user, e, "/meetings"),
     }
 }
 

@@ -141,3 +141,44 @@ async fn bad_choices_are_refused_naming_the_field_in_the_readers_language() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("file format is not valid: expected docx, xlsx or html"), "{html}");
 }
+
+#[tokio::test]
+async fn a_meetings_minutes_carry_its_decisions_as_a_table() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    let held_on = chrono::Local::now().date_naive().to_string();
+    let meeting = app
+        .create(
+            "/meetings",
+            json!({"key_work_ids": [s.key_work], "held_on": held_on, "place": "区委三楼会议室", "chair_id": s.person,
+                   "attendees": "区住建局、区城管局"}),
+        )
+        .await;
+    let id = meeting["id"].as_i64().unwrap();
+    let due = (chrono::Local::now().date_naive() + chrono::Days::new(30)).to_string();
+    app.create(
+        &format!("/meetings/{id}/decisions"),
+        json!({"content": "完成管线迁改方案", "lead_unit_id": s.unit_b, "leader_ids": [s.person], "deadline": due}),
+    )
+    .await;
+    user_with_password(&app, "lm").await;
+    let c = browser();
+    sign_in(&app, &c, "lm", PASSWORD).await;
+    let (_, chooser) = page(&app, &c, "/documents").await;
+    assert!(chooser.contains(&format!("<option value=\"{id}\">")), "the meeting is offered for minutes: {chooser}");
+
+    let res = c.get(format!("{}/documents/minutes?meeting={id}", app.addr)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = docx_text(&res.bytes().await.unwrap());
+    for expected in ["纪要", "完成管线迁改方案", "区城管局", "陈立民", "区委三楼会议室"] {
+        assert!(text.contains(expected), "{expected} in the minutes");
+    }
+    let (status, html) = page(&app, &c, &format!("/documents/minutes?meeting={id}&format=html")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("完成管线迁改方案"), "{html}");
+    let (status, html) = page(&app, &c, "/documents/minutes?format=docx").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("不能为空"), "the meeting is named as missing: {html}");
+    let (status, _) = page(&app, &c, "/documents/minutes?meeting=99999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -4,7 +4,7 @@
 use crate::storage::{
     EvidenceFile, HistoryEntry, KeyWork, Milestone, Person, Relation, Report, StoreError, Task, Unit, User,
 };
-use crate::storage::{Extension, Instruction};
+use crate::storage::{Extension, Instruction, LedgerMilestone, LedgerTask};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use tuijin_domain::access::Role;
@@ -484,4 +484,104 @@ impl TryFrom<ExtensionRow> for Extension {
             updated_at: r.updated_at,
         })
     }
+}
+
+/// A task as `ledger_rows` receives it: one JSON array per task, in the
+/// order of its SELECT.
+#[derive(serde::Deserialize)]
+struct LedgerTaskJson(
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+);
+
+/// The tasks of `ledger_rows` from their JSON (`None`: no task matched).
+pub(super) fn ledger_tasks(json: Option<&str>) -> Result<Vec<LedgerTask>, StoreError> {
+    let rows: Vec<LedgerTaskJson> = match json {
+        None => return Ok(Vec::new()),
+        Some(j) => serde_json::from_str(j).map_err(|e| StoreError::Corrupt(format!("ledger rows: {e}")))?,
+    };
+    rows.into_iter()
+        .map(|r| {
+            let row = TaskRow {
+                id: r.0,
+                key_work_id: r.1,
+                parent_id: r.2,
+                code: r.3,
+                title: r.4,
+                description: r.5,
+                lead_unit_id: r.6,
+                priority: r.7,
+                status: r.8,
+                start_date: r.9,
+                due_date: r.10,
+                target_value: r.11,
+                target_measure: r.12,
+                planned_investment: r.13,
+                completed_investment: r.14,
+                percent_complete: r.15,
+                tags: r.16,
+                version: r.17,
+                created_at: DateTime::<Utc>::MIN_UTC,
+                updated_at: DateTime::<Utc>::MIN_UTC,
+                supporting: r.18,
+                leaders: r.19,
+            };
+            row.into_task().map(|t| LedgerTask { id: t.id, version: t.version, fields: t.fields })
+        })
+        .collect()
+}
+
+/// `done` is 0/1 on SQLite and a boolean on PostgreSQL.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Flag {
+    B(bool),
+    I(i64),
+}
+
+#[derive(serde::Deserialize)]
+struct LedgerMilestoneJson(i64, i64, String, NaiveDate, Option<i64>, Option<NaiveDate>, Option<i64>, Flag, i64);
+
+pub(super) fn ledger_milestones(json: Option<&str>) -> Result<Vec<LedgerMilestone>, StoreError> {
+    let rows: Vec<LedgerMilestoneJson> = match json {
+        None => return Ok(Vec::new()),
+        Some(j) => serde_json::from_str(j).map_err(|e| StoreError::Corrupt(format!("ledger milestones: {e}")))?,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| LedgerMilestone {
+            id: r.0,
+            task_id: r.1,
+            version: r.8,
+            fields: MilestoneFields {
+                title: r.2,
+                planned_date: r.3,
+                planned_value: dec(r.4),
+                actual_date: r.5,
+                actual_value: dec(r.6),
+                done: match r.7 {
+                    Flag::B(b) => b,
+                    Flag::I(i) => i != 0,
+                },
+            },
+        })
+        .collect())
 }

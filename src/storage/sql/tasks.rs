@@ -3,7 +3,9 @@
 macro_rules! impl_task_store {
     // $one_trip: whether the driver runs several statements in one query
     // (SQLite), which the hot path of task updates uses.
-    ($DB:ty, $one_trip:literal) => {
+    // $json: the backend's (JSON array aggregate, JSON array, string
+    // aggregate, cast of an id to text).
+    ($DB:ty, $one_trip:literal, $json:expr) => {
         impl SqlStore<$DB> {
             fn push_task_filters(qb: &mut QueryBuilder<'_, $DB>, q: &TaskQuery) {
                 qb.push(" WHERE 1 = 1");
@@ -316,42 +318,35 @@ macro_rules! impl_task_store {
                 Ok(Page { items, total, page: q.page, per_page: q.per_page })
             }
 
-            async fn ledger_rows(&self, q: &TaskQuery) -> Result<(Vec<Task>, Vec<Milestone>)> {
-                let mut conn = self.pool.acquire().await?;
-                // The tasks without the per-row aggregates of `task_select`
-                // (a subquery per row each): the links come in two reads.
-                let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!(
-                    "SELECT {TASK_COLUMNS}, CAST(NULL AS TEXT) AS supporting, CAST(NULL AS TEXT) AS leaders FROM tasks"
-                ));
-                Self::push_task_filters(&mut qb, q);
+            async fn ledger_rows(&self, q: &TaskQuery) -> Result<(Vec<LedgerTask>, Vec<LedgerMilestone>)> {
+                // Each read returns ONE value: the rows as a JSON array built
+                // by the database. A row at a time through the driver costs
+                // ~10 µs on SQLite (1.1 s for 100,000 tasks); the JSON is
+                // built in C and parsed by serde in a fraction of that.
+                let (json_agg, json_row, text_agg, cast) = $json;
                 let dir = if q.descending { "DESC" } else { "ASC" };
-                qb.push(format!(" ORDER BY {} {dir} NULLS LAST, id {dir}", q.sort.column()));
-                let rows: Vec<TaskRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-                let mut tasks = rows.into_iter().map(TaskRow::into_task).collect::<Result<Vec<Task>>>()?;
-                let index: HashMap<Id, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-                for (table, column) in [("task_supporting_units", "unit_id"), ("task_leaders", "person_id")] {
-                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!(
-                        "SELECT task_id, {column} FROM {table} WHERE task_id IN (SELECT id FROM tasks"
-                    ));
-                    Self::push_task_filters(&mut qb, q);
-                    qb.push(") ORDER BY task_id, position");
-                    let links: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
-                    for (task, other) in links {
-                        if let Some(t) = index.get(&task).map(|i| &mut tasks[*i].fields) {
-                            if column == "unit_id" {
-                                t.supporting_unit_ids.push(other);
-                            } else {
-                                t.leader_ids.push(other);
-                            }
-                        }
-                    }
-                }
-                let mut qb: QueryBuilder<$DB> =
-                    QueryBuilder::new("SELECT * FROM milestones WHERE task_id IN (SELECT id FROM tasks");
-                Self::push_task_filters(&mut qb, q);
-                qb.push(") ORDER BY task_id, planned_date, id");
-                let milestones: Vec<MilestoneRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-                Ok((tasks, milestones.into_iter().map(Milestone::from).collect()))
+                let order: String =
+                    q.sort.column().split(", ").map(|c| format!("{c} {dir} NULLS LAST")).collect::<Vec<_>>().join(", ");
+                let mut tq: QueryBuilder<$DB> = QueryBuilder::new(format!(
+                    "SELECT CAST({json_agg}({json_row}(id, key_work_id, parent_id, code, title, description, lead_unit_id, \
+                     priority, status, start_date, due_date, target_value, target_measure, planned_investment, \
+                     completed_investment, percent_complete, tags, version, \
+                     (SELECT {text_agg}(unit_id{cast}, ',' ORDER BY position) FROM task_supporting_units l WHERE l.task_id = tasks.id), \
+                     (SELECT {text_agg}(person_id{cast}, ',' ORDER BY position) FROM task_leaders l WHERE l.task_id = tasks.id)) \
+                     ORDER BY {order}, id {dir}) AS TEXT) FROM tasks"
+                ));
+                Self::push_task_filters(&mut tq, q);
+                let mut mq: QueryBuilder<$DB> = QueryBuilder::new(format!(
+                    "SELECT CAST({json_agg}({json_row}(id, task_id, title, planned_date, planned_value, actual_date, actual_value, \
+                     done, version) ORDER BY task_id, planned_date, id) AS TEXT) FROM milestones WHERE task_id IN (SELECT id FROM tasks"
+                ));
+                Self::push_task_filters(&mut mq, q);
+                mq.push(")");
+                let (tasks, milestones): (Option<String>, Option<String>) = tokio::try_join!(
+                    tq.build_query_scalar().fetch_one(&self.pool),
+                    mq.build_query_scalar().fetch_one(&self.pool),
+                )?;
+                Ok((ledger_tasks(tasks.as_deref())?, ledger_milestones(milestones.as_deref())?))
             }
 
             async fn get_task(&self, id: Id) -> Result<Task> {
