@@ -183,3 +183,58 @@ fn report_writes_the_documents_of_the_demo_district() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("no such key work (无此工作)"), "{}", stderr(&o));
 }
+
+/// `tuijin import`: problems printed by sheet, row and column with nothing
+/// written, then the same file with --create-missing goes in.
+#[test]
+fn import_prints_every_problem_then_writes_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let db = db.to_str().unwrap();
+    assert!(tuijin(db, &["demo"]).status.success());
+    let file = dir.path().join("台账.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("基础设施建设").unwrap();
+    for (c, h) in ["序号", "工作任务", "责任领导", "责任单位", "完成时限"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["99", "雨污分流改造", "林志远", "区排水中心", "2027年6月底"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    for (c, v) in ["100", "管网巡查", "林志远", "区排水中心", "尽快"].iter().enumerate() {
+        ws.write_string(2, c as u16, *v).unwrap();
+    }
+    wb.save(&file).unwrap();
+    let path = file.to_str().unwrap();
+
+    let o = tuijin(db, &["import", path]);
+    assert!(!o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("工作表「基础设施建设」第2行 D列（责任单位）：单位“区排水中心”不存在"), "{out}");
+    assert!(out.contains("工作表「基础设施建设」第3行 E列（完成时限）：“尽快”不是可识别的日期"), "{out}");
+    assert!(stderr(&o).contains("未写入任何内容"), "{}", stderr(&o));
+
+    // With the date fixed and the unit created, it goes in.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("基础设施建设").unwrap();
+    for (c, h) in ["序号", "工作任务", "责任领导", "责任单位", "完成时限"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in [["99", "雨污分流改造", "林志远", "区排水中心", "2027年6月底"], ["100", "管网巡查", "林志远", "区排水中心", "长期坚持"]]
+        .iter()
+        .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&file).unwrap();
+    let o = tuijin(db, &["import", path, "--create-missing", "--lang", "en"]);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("imported: 2 tasks created"), "{}", stdout(&o));
+    let o = tuijin(db, &["import", path, "--dry-run"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("新增任务 0，更新任务 0，无变化 2"), "re-importing changes nothing: {}", stdout(&o));
+}
