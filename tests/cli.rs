@@ -222,9 +222,12 @@ fn import_prints_every_problem_then_writes_all_or_nothing() {
     for (c, h) in ["序号", "工作任务", "责任领导", "责任单位", "完成时限"].iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    for (r, row) in [["99", "雨污分流改造", "林志远", "区排水中心", "2027年6月底"], ["100", "管网巡查", "林志远", "区排水中心", "长期坚持"]]
-        .iter()
-        .enumerate()
+    for (r, row) in [
+        ["99", "雨污分流改造", "林志远", "区排水中心", "2027年6月底"],
+        ["100", "管网巡查", "林志远", "区排水中心", "长期坚持"],
+    ]
+    .iter()
+    .enumerate()
     {
         for (c, v) in row.iter().enumerate() {
             ws.write_string(r as u32 + 1, c as u16, *v).unwrap();

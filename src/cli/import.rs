@@ -123,7 +123,7 @@ pub async fn run(store: Arc<dyn Store>, args: ImportArgs) -> anyhow::Result<()> 
     }
     let periods = report_periods(store.as_ref(), &pv.plan, today).await.map_err(|e| say(e, lang))?;
     let progress = Arc::new(AtomicUsize::new(0));
-    let total = pv.plan.tasks.len();
+    let total = pv.plan.work();
     let ticker = {
         let progress = progress.clone();
         tokio::spawn(async move {

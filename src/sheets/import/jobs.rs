@@ -35,7 +35,7 @@ pub struct Pending {
     pub sheets: Vec<Sheet>,
     pub options: Mutex<Options>,
     pub stage: Mutex<Stage>,
-    /// Tasks written so far and in all, while writing.
+    /// Rows (tasks and milestones) written so far and in all, while writing.
     pub written: AtomicUsize,
     pub total: AtomicUsize,
     created: Instant,
@@ -119,7 +119,7 @@ pub async fn commit(
         return Ok(pv);
     }
     let periods = report_periods(store.as_ref(), &pv.plan, today).await?;
-    pending.total.store(pv.plan.tasks.len(), Ordering::Relaxed);
+    pending.total.store(pv.plan.work(), Ordering::Relaxed);
     pending.written.store(0, Ordering::Relaxed);
     pending.set_stage(Stage::Writing);
     let plan = pv.plan.clone();

@@ -103,6 +103,7 @@ macro_rules! impl_import_store {
             async fn insert_tasks(
                 conn: &mut <$DB as sqlx::Database>::Connection,
                 tasks: &[TaskFields],
+                progress: &std::sync::atomic::AtomicUsize,
             ) -> Result<Vec<Id>> {
                 let now = now();
                 let mut ids = Vec::with_capacity(tasks.len());
@@ -170,6 +171,7 @@ macro_rules! impl_import_store {
                             StoreError::Corrupt(format!("imported task {} not returned", f.code))
                         })?);
                     }
+                    progress.fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed);
                 }
                 Ok(ids)
             }
@@ -203,6 +205,7 @@ macro_rules! impl_import_store {
                 conn: &mut <$DB as sqlx::Database>::Connection,
                 rows: &[(Id, &MilestoneFields)],
                 want_ids: bool,
+                progress: &std::sync::atomic::AtomicUsize,
             ) -> Result<Vec<Id>> {
                 let now = now();
                 let mut ids = Vec::with_capacity(rows.len());
@@ -228,6 +231,7 @@ macro_rules! impl_import_store {
                     Self::push_rows(&mut qb, &values, |qb| {
                         qb.push(", ").push_bind(now).push(", ").push_bind(now);
                     });
+                    progress.fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed);
                     if !want_ids {
                         qb.build().execute(&mut *conn).await?;
                         continue;
@@ -319,7 +323,6 @@ macro_rules! impl_import_store {
                         }
                     }
                 }
-                let mut done = 0usize;
                 let mut depth = 0;
                 let mut ids: Vec<Id> = vec![0; plan.tasks.len()];
                 loop {
@@ -361,10 +364,11 @@ macro_rules! impl_import_store {
                                 }
                                 ids[i] = id;
                                 out.tasks_updated += 1;
+                                job.progress.fetch_add(1, Ordering::Relaxed);
                             }
                         }
                     }
-                    let created = Self::insert_tasks(&mut *tx, &new_fields).await?;
+                    let created = Self::insert_tasks(&mut *tx, &new_fields, job.progress).await?;
                     tracing::debug!(ms = started.elapsed().as_millis() as u64, depth, "import: tasks inserted");
                     let links: Vec<(Id, &TaskFields)> = created.iter().copied().zip(new_fields.iter()).collect();
                     Self::insert_links(&mut *tx, &links).await?;
@@ -377,25 +381,24 @@ macro_rules! impl_import_store {
                     }
                     out.tasks_created += created.len();
                     Self::history_many(&mut *tx, actor, "task", &history).await?;
-                    done += new_fields.len() + history.len();
-                    job.progress.store(done.min(plan.tasks.len()), Ordering::Relaxed);
                     depth += 1;
                 }
                 tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: tasks written");
-                Self::import_milestones(&mut *tx, actor, plan, &ids, &mut out).await?;
+                Self::import_milestones(&mut *tx, actor, job, &ids, &mut out).await?;
                 tracing::debug!(ms = started.elapsed().as_millis() as u64, "import: milestones written");
                 Self::import_progress(&mut *tx, actor, job, &ids, &mut out).await?;
-                job.progress.store(plan.tasks.len(), Ordering::Relaxed);
+                job.progress.store(plan.work(), Ordering::Relaxed);
                 Ok(out)
             }
 
             async fn import_milestones(
                 tx: &mut <$DB as sqlx::Database>::Connection,
                 actor: &Actor,
-                plan: &tuijin_domain::extraction::plan::Plan,
+                job: &ImportJob<'_>,
                 ids: &[Id],
                 out: &mut ImportOutcome,
             ) -> Result<()> {
+                let plan = job.plan;
                 let now = now();
                 let fresh: std::collections::HashSet<Id> =
                     plan.tasks.iter().zip(ids).filter(|(t, _)| t.existing.is_none()).map(|(_, id)| *id).collect();
@@ -407,8 +410,8 @@ macro_rules! impl_import_store {
                     .zip(ids)
                     .flat_map(|(t, id)| t.milestones.create.iter().map(move |m| (*id, m)))
                     .partition(|(tid, _)| fresh.contains(tid));
-                Self::insert_milestones(&mut *tx, &on_fresh, false).await?;
-                let created = Self::insert_milestones(&mut *tx, &on_existing, true).await?;
+                Self::insert_milestones(&mut *tx, &on_fresh, false, job.progress).await?;
+                let created = Self::insert_milestones(&mut *tx, &on_existing, true, job.progress).await?;
                 let history: Vec<(Id, Option<Id>, &str, Vec<FieldChange>)> = created
                     .iter()
                     .zip(&on_existing)

@@ -131,6 +131,12 @@ impl Plan {
         self.tasks.len() - self.created()
     }
 
+    /// The rows writing this plan touches, for a progress bar: each task
+    /// and each milestone it creates.
+    pub fn work(&self) -> usize {
+        self.tasks.len() + self.tasks.iter().map(|t| t.milestones.create.len()).sum::<usize>()
+    }
+
     pub fn errors(&self) -> usize {
         self.problems.iter().filter(|p| p.is_error()).count()
     }

@@ -211,3 +211,15 @@ fn task_rules_are_named_by_column() {
     let cols: Vec<Option<usize>> = p.problems.iter().map(|p| p.column).collect();
     assert_eq!(cols, [Some(2), Some(4), Some(6)], "{:?}", p.problems);
 }
+
+#[test]
+fn the_work_of_a_plan_counts_tasks_and_new_milestones() {
+    let rows = records(&[
+        HEAD,
+        &["一、二七商圈区域城市复兴", "", "", "", "", "", "", ""],
+        &["1", "道路建设", "王强", "区住建局", "", "6月底前完成前7条\n年底前全部通车", "年底前", ""],
+        &["2", "立面改造", "王强", "区城管局", "", "", "", ""],
+    ]);
+    let p = plan(&rows, &known(), &Choices::default());
+    assert_eq!((p.tasks.len(), p.work()), (2, 4));
+}
