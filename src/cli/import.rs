@@ -114,6 +114,32 @@ pub async fn run(store: Arc<dyn Store>, args: ImportArgs) -> anyhow::Result<()> 
         pv = preview(store.as_ref(), &sheets, &options, today).await.map_err(|e| say(e, lang))?;
     }
     print_preview(&pv, lang);
+    if args.dry_run {
+        // What would change, task by task (fields by their stored names).
+        for t in pv.plan.tasks.iter().take(200) {
+            let what = if t.existing.is_some() { lang.pick("更新", "update") } else { lang.pick("新增", "create") };
+            let fields: Vec<String> = t
+                .changes
+                .iter()
+                .map(|c| {
+                    format!("{}: {} → {}", c.field, c.old.as_deref().unwrap_or("—"), c.new.as_deref().unwrap_or("—"))
+                })
+                .collect();
+            let m = &t.milestones;
+            println!(
+                "  {what} {} {} {} {} [{}] milestones +{} ~{} -{}{}",
+                t.sheet,
+                t.row + 1,
+                t.fields.code,
+                t.fields.title,
+                fields.join("; "),
+                m.create.len(),
+                m.update.len(),
+                m.delete.len(),
+                t.progress.as_deref().map(|p| format!(" progress: {p}")).unwrap_or_default()
+            );
+        }
+    }
     if !pv.can_commit() {
         bail!("{}", lang.pick("有错误，未写入任何内容", "there are errors: nothing was written"));
     }

@@ -451,3 +451,47 @@ async fn only_the_office_imports() {
     let (status, _) = page(&app, &c, &at).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_demo_districts_export_comes_back_unchanged() {
+    // The demo brings its own accounts: a server of its own on a fresh database.
+    let dir = tempfile::tempdir().unwrap();
+    let url = if std::env::var("TUIJIN_TEST_DATABASE").as_deref() == Ok("postgres") {
+        crate::common::fresh_postgres(&crate::common::postgres_url().unwrap()).await
+    } else {
+        dir.path().join("demo.db").to_str().unwrap().to_string()
+    };
+    let store = tuijin::storage::connect(&url).await.unwrap();
+    let today = chrono::Local::now().date_naive();
+    tuijin::demo::load(store.as_ref(), today).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let router = tuijin::http::router(tuijin::http::AppState::new(store.clone()));
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
+    });
+    let mut q = TaskQuery::new(today);
+    q.per_page = 1000;
+    let count = store.list_tasks(&q).await.unwrap().total;
+    let c = browser();
+    let login = c.get(format!("{addr}/login")).send().await.unwrap().text().await.unwrap();
+    let form = [
+        ("username", "supervisor"),
+        ("password", tuijin::demo::PASSWORD),
+        ("csrf", &hidden(&login, "csrf")),
+        ("next", "/"),
+    ];
+    assert!(c.post(format!("{addr}/login")).form(&form).send().await.unwrap().status().is_redirection());
+    let exported = c.get(format!("{addr}/ledger/export")).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let upload_page = c.get(format!("{addr}/ledger/import")).send().await.unwrap().text().await.unwrap();
+    let part = reqwest::multipart::Part::bytes(exported).file_name("台账.xlsx");
+    let mp = reqwest::multipart::Form::new().text("csrf", hidden(&upload_page, "csrf")).part("file", part);
+    let res = c.post(format!("{addr}/ledger/import")).multipart(mp).send().await.unwrap();
+    let at = res.headers()["location"].to_str().unwrap().to_string();
+    let html = c.get(format!("{addr}{at}")).send().await.unwrap().text().await.unwrap();
+    let expected = format!("无变化 {count}");
+    assert!(
+        html.contains(&expected) && html.contains("新增 0") && html.contains("更新 0") && html.contains("错误 0"),
+        "every one of the {count} demo tasks matches its row exactly: {html}"
+    );
+}

@@ -76,12 +76,13 @@ fn iso(s: &str) -> Option<(NaiveDate, usize)> {
         return None;
     }
     let sep = s[a..].chars().next().filter(|c| matches!(c, '-' | '/' | '.'))?;
-    let (m, b) = digits(&s[a + 1..])?;
+    let (m, b) = two_digits(&s[a + 1..])?;
     let rest = &s[a + 1 + b..];
     if !rest.starts_with(sep) {
         return None;
     }
-    let (d, c) = digits(&rest[1..])?;
+    // At most two digits: "2027-02-2646栋…" is the 26th, then "46栋…".
+    let (d, c) = two_digits(&rest[1..])?;
     let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
     Some((date, a + 1 + b + 1 + c))
 }
@@ -93,6 +94,12 @@ fn digits(s: &str) -> Option<(u32, usize)> {
         return None;
     }
     s[..n].parse().ok().map(|v| (v, n))
+}
+
+/// One or two leading digits.
+fn two_digits(s: &str) -> Option<(u32, usize)> {
+    let n = s.bytes().take(2).take_while(u8::is_ascii_digit).count();
+    (n > 0).then(|| s[..n].parse().ok().map(|v| (v, n))).flatten()
 }
 
 /// A month as 6 or 六 or 十二, with how many bytes it took.
@@ -265,6 +272,9 @@ mod tests {
         let s = squeeze("2021-06-30 完成前7条");
         let (_, used) = prefix(&s, 2020).unwrap();
         assert_eq!(&s[used..], "完成前7条");
+        let s = squeeze("2027-02-26 46栋建筑立面改造全部完成");
+        let (date, used) = prefix(&s, 2020).unwrap();
+        assert_eq!((date, &s[used..]), (NaiveDate::from_ymd_opt(2027, 2, 26).unwrap(), "46栋建筑立面改造全部完成"));
         assert!(prefix("完成土地征收", 2021).is_none());
     }
 

@@ -47,6 +47,15 @@ fn parse_line(line: &str, year: i32) -> Option<MilestoneFields> {
 /// A date at the start, with what follows it as written (spaces kept
 /// inside the title).
 fn split_date(line: &str, year: i32) -> Option<(chrono::NaiveDate, &str)> {
+    // The export's form, "2021-06-30 前期工作": the title starts after the
+    // space, even when it begins with a word such as 前 that follows dates.
+    if let Some((head, rest)) = line.split_once(' ') {
+        if head.len() == 10 && head.as_bytes()[4] == b'-' && head.as_bytes()[7] == b'-' {
+            if let Ok(date) = chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d") {
+                return Some((date, rest.trim_start()));
+            }
+        }
+    }
     let squeezed = dates::squeeze(line);
     let (date, used) = dates::prefix(&squeezed, year)?;
     // Map the bytes used in the squeezed text back onto the line.
@@ -115,8 +124,15 @@ mod tests {
 
     #[test]
     fn reads_back_what_the_export_writes() {
-        let ms = parse("2021-06-30 完成前7条（计划值 7）【已完成】\n2021-12-31 全部 14 条通车", 2020).unwrap();
-        assert_eq!(ms.len(), 2);
+        let ms = parse(
+            "2021-06-30 完成前7条（计划值 7）【已完成】\n2021-12-31 全部 14 条通车\n2022-03-31 30座公厕全部开放",
+            2020,
+        )
+        .unwrap();
+        assert_eq!(ms.len(), 3);
+        assert_eq!(ms[2].title, "30座公厕全部开放", "a title that starts with digits");
+        let early = parse("2027-07-01 前三季度累计出让1000亩", 2020).unwrap();
+        assert_eq!(early[0].title, "前三季度累计出让1000亩", "前 after the export's date is the title's");
         assert_eq!(ms[0].title, "完成前7条");
         assert_eq!(ms[0].planned_date, day(2021, 6, 30));
         assert_eq!(ms[0].planned_value, Some(Decimal::from(7)));
