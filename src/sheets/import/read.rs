@@ -1,7 +1,7 @@
 //! An .xlsx file's sheets as the pure extraction reads them: values and
 //! merged ranges, from A1 (calamine's ranges start at the first used cell).
 
-use calamine::{open_workbook_from_rs, Data, DataType, Reader, Xlsx};
+use calamine::{open_workbook_from_rs, DataRef, DataType, Reader, Xlsx};
 use std::io::Cursor;
 use tuijin_domain::extraction::{Cell, Merge, Sheet};
 
@@ -36,19 +36,20 @@ impl ReadError {
     }
 }
 
-fn cell(d: &Data) -> Cell {
+fn cell(d: &DataRef<'_>) -> Cell {
     match d {
-        Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::of(s),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(_) | Data::DateTimeIso(_) => match d.as_date() {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => Cell::of(s),
+        DataRef::SharedString(s) => Cell::of(s),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(_) | DataRef::DateTimeIso(_) => match d.as_date() {
             Some(date) => Cell::Date(date),
-            None => Cell::Text(d.to_string()),
+            None => Cell::Text(d.as_string().unwrap_or_default()),
         },
-        Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Error(e.to_string()),
+        DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
     }
 }
 
@@ -61,23 +62,39 @@ pub fn workbook(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
     let mut total = 0;
     for name in names {
         let err = |e: calamine::XlsxError| ReadError::Sheet { sheet: name.clone(), detail: e.to_string() };
-        let range = wb.worksheet_range(&name).map_err(err)?;
         let merges = wb.merge_cells_by_sheet_name(&name).map_err(err)?;
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let (r0, c0) = (r0 as usize, c0 as usize);
-        let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); r0];
-        for row in range.rows() {
-            let mut cells = vec![Cell::Empty; c0];
-            cells.extend(row.iter().map(cell));
-            while cells.last().is_some_and(Cell::is_empty) {
-                cells.pop();
+        // Cell by cell as the XML is read: no dense copy of the sheet first.
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        let mut reader = match wb.worksheet_cells_reader(&name) {
+            Ok(r) => r,
+            // A chart sheet: nothing to read.
+            Err(calamine::XlsxError::NotAWorksheet(_)) => {
+                out.push(Sheet { name, rows: Vec::new(), merges: Vec::new() });
+                continue;
             }
-            rows.push(cells);
+            Err(e) => return Err(err(e)),
+        };
+        while let Some(c) = reader.next_cell().map_err(err)? {
+            let value = cell(c.get_value());
+            if value.is_empty() {
+                continue;
+            }
+            let (r, col) = c.get_position();
+            let (r, col) = (r as usize, col as usize);
+            if rows.len() <= r {
+                total += r + 1 - rows.len();
+                if total > MAX_ROWS {
+                    return Err(ReadError::TooLarge);
+                }
+                rows.resize_with(r + 1, Vec::new);
+            }
+            let row = &mut rows[r];
+            if row.len() <= col {
+                row.resize(col + 1, Cell::Empty);
+            }
+            row[col] = value;
         }
-        total += rows.len();
-        if total > MAX_ROWS {
-            return Err(ReadError::TooLarge);
-        }
+        drop(reader);
         let merges = merges
             .into_iter()
             .map(|d| Merge {

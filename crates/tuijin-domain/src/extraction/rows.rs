@@ -122,12 +122,15 @@ struct RowReader<'a> {
     problems: &'a mut Vec<ImportProblem>,
 }
 
-impl RowReader<'_> {
-    fn at(&self, field: Field) -> (At<'_>, &Cell) {
-        let column = self.mapping.column_of(field);
-        let header = column.and_then(|c| self.mapping.headers.get(c)).map_or("", String::as_str);
-        let cell = column.map_or(&Cell::Empty, |c| self.sheet.cell(self.r, c));
-        (At { sheet: &self.sheet.name, row: self.r, column, header }, cell)
+impl<'a> RowReader<'a> {
+    /// The field's place and cell. Both borrow the sheet, not the reader,
+    /// so a cell is read without copying it while problems are pushed.
+    fn at(&self, field: Field) -> (At<'a>, &'a Cell) {
+        let (sheet, mapping): (&'a Sheet, &'a Mapping) = (self.sheet, self.mapping);
+        let column = mapping.column_of(field);
+        let header = column.and_then(|c| mapping.headers.get(c)).map_or("", String::as_str);
+        let cell = column.map_or(&Cell::Empty, |c| sheet.cell(self.r, c));
+        (At { sheet: &sheet.name, row: self.r, column, header }, cell)
     }
 
     fn report(&mut self, field: Field, severity: Severity, issue: Issue) {
@@ -137,8 +140,8 @@ impl RowReader<'_> {
 
     /// The cell's text; an Excel error value is reported and read as empty.
     fn text(&mut self, field: Field) -> String {
-        let cell = self.at(field).1.clone();
-        if let Cell::Error(e) = &cell {
+        let cell = self.at(field).1;
+        if let Cell::Error(e) = cell {
             self.report(field, Severity::Error, Issue::ExcelError { text: e.clone() });
             return String::new();
         }
@@ -146,8 +149,8 @@ impl RowReader<'_> {
     }
 
     fn date(&mut self, field: Field) -> Option<DateText> {
-        let cell = self.at(field).1.clone();
-        match &cell {
+        let cell = self.at(field).1;
+        match cell {
             Cell::Empty => None,
             Cell::Date(d) => Some(DateText::Date(*d)),
             Cell::Number(n) => match dates::from_excel_serial(*n) {
@@ -174,8 +177,7 @@ impl RowReader<'_> {
     fn amount(&mut self, field: Field) -> Option<Decimal> {
         let (at, cell) = self.at(field);
         let scale = scale_of(at.header);
-        let cell = cell.clone();
-        values::amount(&cell, scale).unwrap_or_else(|_| {
+        values::amount(cell, scale).unwrap_or_else(|_| {
             self.report(field, Severity::Error, Issue::NotANumber { text: cell.text() });
             None
         })
@@ -221,15 +223,15 @@ impl RowReader<'_> {
             None => None,
         };
         let due = self.date(Field::DueDate);
-        let target_cell = self.at(Field::Target).1.clone();
-        let target = values::target(&target_cell).unwrap_or_else(|_| {
+        let target_cell = self.at(Field::Target).1;
+        let target = values::target(target_cell).unwrap_or_else(|_| {
             self.report(Field::Target, Severity::Error, Issue::NotATarget { text: target_cell.text() });
             None
         });
         let planned_investment = self.amount(Field::PlannedInvestment);
         let completed_investment = self.amount(Field::CompletedInvestment);
-        let percent_cell = self.at(Field::PercentComplete).1.clone();
-        let percent_complete = match values::percent(&percent_cell) {
+        let percent_cell = self.at(Field::PercentComplete).1;
+        let percent_complete = match values::percent(percent_cell) {
             Ok(Some(p)) if p < Decimal::ZERO || p > Decimal::from(100) => {
                 self.report(Field::PercentComplete, Severity::Error, Issue::NotAPercent { text: percent_cell.text() });
                 None
