@@ -100,6 +100,52 @@ macro_rules! impl_import_store {
             }
 
             /// Inserts tasks (all new, parents already written) and returns their ids in order.
+            /// The INSERT of one chunk of new tasks, its values bound.
+            fn tasks_statement(chunk: &[TaskFields], now: DateTime<Utc>) -> QueryBuilder<'static, $DB> {
+                let rows: Vec<Vec<Val>> = chunk
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            Val::I(Some(f.key_work_id)),
+                            Val::I(f.parent_id),
+                            Val::text(&f.code),
+                            Val::T(Some(f.code_key())),
+                            Val::text(&f.title),
+                            Val::text(&f.description),
+                            Val::I(Some(f.lead_unit_id)),
+                            Val::text(f.priority.as_str()),
+                            Val::I(Some(i64::from(f.priority.rank()))),
+                            Val::text(f.status.as_str()),
+                            Val::D(f.start_date),
+                            Val::D(f.due_date),
+                            Val::I(f.target.as_ref().map(|t| tuijin_domain::number::to_scaled(&t.value))),
+                            Val::T(f.target.as_ref().map(|t| t.measure.clone())),
+                            Val::I(scaled(&f.planned_investment)),
+                            Val::I(scaled(&f.completed_investment)),
+                            Val::I(Some(tuijin_domain::number::to_scaled(&f.percent_complete))),
+                            Val::T(Some(serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into()))),
+                        ]
+                    })
+                    .collect();
+                const INSERT: &str = "INSERT INTO tasks (key_work_id, parent_id, code, code_key, title, description, \
+                    lead_unit_id, priority, priority_rank, status, start_date, due_date, target_value, target_measure, \
+                    planned_investment, completed_investment, percent_complete, tags, created_at, updated_at) ";
+                // PostgreSQL returns the new ids from a CTE (see insert_tasks).
+                let mut qb: QueryBuilder<'static, $DB> =
+                    QueryBuilder::new(if $cte { format!("WITH ins AS ({INSERT}") } else { INSERT.to_string() });
+                Self::push_rows(&mut qb, &rows, |qb| {
+                    qb.push(", ").push_bind(now).push(", ").push_bind(now);
+                });
+                if $cte {
+                    qb.push(
+                        " RETURNING id, key_work_id, code) \
+                         SELECT CAST(json_agg(json_build_array(id, key_work_id, code)) AS TEXT) FROM ins",
+                    );
+                }
+                qb
+            }
+
+            /// Inserts tasks (all new, parents already written) and returns their ids in order.
             async fn insert_tasks(
                 conn: &mut <$DB as sqlx::Database>::Connection,
                 tasks: &[TaskFields],
@@ -107,50 +153,28 @@ macro_rules! impl_import_store {
             ) -> Result<Vec<Id>> {
                 let now = now();
                 let mut ids = Vec::with_capacity(tasks.len());
+                // The statements are built on another thread while the
+                // database runs the previous one: binding 18 values a row
+                // costs about as much as inserting it.
+                let (sender, mut statements) = tokio::sync::mpsc::channel::<QueryBuilder<'static, $DB>>(2);
+                let owned: Vec<TaskFields> = tasks.to_vec();
+                let builder = tokio::task::spawn_blocking(move || {
+                    for chunk in owned.chunks(IMPORT_CHUNK) {
+                        if sender.blocking_send(Self::tasks_statement(chunk, now)).is_err() {
+                            break;
+                        }
+                    }
+                });
                 for chunk in tasks.chunks(IMPORT_CHUNK) {
-                    let rows: Vec<Vec<Val>> = chunk
-                        .iter()
-                        .map(|f| {
-                            vec![
-                                Val::I(Some(f.key_work_id)),
-                                Val::I(f.parent_id),
-                                Val::text(&f.code),
-                                Val::T(Some(f.code_key())),
-                                Val::text(&f.title),
-                                Val::text(&f.description),
-                                Val::I(Some(f.lead_unit_id)),
-                                Val::text(f.priority.as_str()),
-                                Val::I(Some(i64::from(f.priority.rank()))),
-                                Val::text(f.status.as_str()),
-                                Val::D(f.start_date),
-                                Val::D(f.due_date),
-                                Val::I(f.target.as_ref().map(|t| tuijin_domain::number::to_scaled(&t.value))),
-                                Val::T(f.target.as_ref().map(|t| t.measure.clone())),
-                                Val::I(scaled(&f.planned_investment)),
-                                Val::I(scaled(&f.completed_investment)),
-                                Val::I(Some(tuijin_domain::number::to_scaled(&f.percent_complete))),
-                                Val::T(Some(serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into()))),
-                            ]
-                        })
-                        .collect();
-                    const INSERT: &str = "INSERT INTO tasks (key_work_id, parent_id, code, code_key, title, description, \
-                        lead_unit_id, priority, priority_rank, status, start_date, due_date, target_value, target_measure, \
-                        planned_investment, completed_investment, percent_complete, tags, created_at, updated_at) ";
+                    let Some(mut qb) = statements.recv().await else {
+                        return Err(StoreError::Corrupt("import statements ended early".into()));
+                    };
                     // The new ids come back as one JSON value, not a row each
                     // (the driver's cost per row is more than the insert's).
                     // PostgreSQL: RETURNING inside a CTE. SQLite has no such
                     // CTE, but the write lock is held: the rows above the
                     // largest id before are this statement's.
-                    let mut qb: QueryBuilder<$DB> =
-                        QueryBuilder::new(if $cte { format!("WITH ins AS ({INSERT}") } else { INSERT.to_string() });
-                    Self::push_rows(&mut qb, &rows, |qb| {
-                        qb.push(", ").push_bind(now).push(", ").push_bind(now);
-                    });
                     let json: Option<String> = if $cte {
-                        qb.push(
-                            " RETURNING id, key_work_id, code) \
-                             SELECT CAST(json_agg(json_build_array(id, key_work_id, code)) AS TEXT) FROM ins",
-                        );
                         qb.build_query_scalar().fetch_one(&mut *conn).await?
                     } else {
                         let before: i64 =
@@ -173,6 +197,7 @@ macro_rules! impl_import_store {
                     }
                     progress.fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed);
                 }
+                builder.await.map_err(|e| StoreError::Corrupt(format!("import statement builder: {e}")))?;
                 Ok(ids)
             }
 
