@@ -70,7 +70,7 @@ fn change(e: &HistoryEntry, names: &Names, t: Tr, who: &str, when: &str) -> Stri
 }
 
 /// A stored value as the user knows it: names for ids, labels for codes, dates in their language.
-fn value(field: &str, raw: &str, names: &Names, lang: Lang) -> String {
+pub(super) fn value(field: &str, raw: &str, names: &Names, lang: Lang) -> String {
     let ids = |raw: &str| -> Vec<i64> { serde_json::from_str(raw).unwrap_or_default() };
     match field {
         "lead_unit_id" | "lead_body_unit_id" | "unit_id" => {
@@ -78,6 +78,7 @@ fn value(field: &str, raw: &str, names: &Names, lang: Lang) -> String {
         }
         "lead_leader_id" | "chair_id" => raw.parse().map(|id| names.person(id)).unwrap_or_else(|_| raw.into()),
         "key_work_ids" => Names::join(ids(raw).into_iter().map(|id| names.key_work(id))),
+        "tags" => serde_json::from_str::<Vec<String>>(raw).map(Names::join).unwrap_or_else(|_| raw.into()),
         "supporting_unit_ids" => Names::join(ids(raw).into_iter().map(|id| names.unit(id))),
         "leader_ids" => Names::join(ids(raw).into_iter().map(|id| names.person(id))),
         "key_work_id" => raw.parse().map(|id| names.key_work(id)).unwrap_or_else(|_| raw.into()),

@@ -22,7 +22,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tuijin_domain::extraction::grid::column_letter;
-use tuijin_domain::extraction::plan::Plan;
 use tuijin_domain::extraction::{Field, Issue};
 use tuijin_domain::{Id, Lang};
 
@@ -191,36 +190,7 @@ pub async fn page(State(s): State<AppState>, user: WebUser, Path(id): Path<Strin
     }
 }
 
-/// A changed value in words: ids of units and people as their names
-/// (the plan's new ones, negative, from the plan).
-fn value_text(field: &str, value: Option<&str>, names: &Names, plan: &Plan) -> String {
-    let Some(v) = value else { return "—".into() };
-    let unit = |id: Id| {
-        if id < 0 {
-            plan.new_units.get((-id - 1) as usize).cloned().unwrap_or_default()
-        } else {
-            names.unit(id)
-        }
-    };
-    let person = |id: Id| {
-        if id < 0 {
-            plan.new_people.get((-id - 1) as usize).map(|p| p.name.clone()).unwrap_or_default()
-        } else {
-            names.person(id)
-        }
-    };
-    let ids = || -> Vec<Id> {
-        serde_json::from_str::<Vec<Id>>(v).or_else(|_| v.parse::<Id>().map(|i| vec![i])).unwrap_or_default()
-    };
-    match field {
-        "lead_unit_id" | "supporting_unit_ids" => Names::join(ids().into_iter().map(unit)),
-        "leader_ids" => Names::join(ids().into_iter().map(person)),
-        "tags" => serde_json::from_str::<Vec<String>>(v).map(|t| t.join("、")).unwrap_or_else(|_| v.to_string()),
-        _ => v.to_string(),
-    }
-}
-
-fn change_detail(t: Tr, task: &tuijin_domain::extraction::plan::PlannedTask, names: &Names, plan: &Plan) -> String {
+fn change_detail(t: Tr, task: &tuijin_domain::extraction::plan::PlannedTask, names: &Names) -> String {
     let lang = t.lang;
     let mut parts: Vec<String> = task
         .changes
@@ -228,8 +198,8 @@ fn change_detail(t: Tr, task: &tuijin_domain::extraction::plan::PlannedTask, nam
         .filter(|c| c.field != "parent_id")
         .map(|c| {
             let label = tuijin_domain::error::field_label(&c.field, lang);
-            let old = value_text(&c.field, c.old.as_deref(), names, plan);
-            let new = value_text(&c.field, c.new.as_deref(), names, plan);
+            let value = |v: Option<&str>| v.map_or("—".into(), |v| super::history::value(&c.field, v, names, lang));
+            let (old, new) = (value(c.old.as_deref()), value(c.new.as_deref()));
             format!("{label}：{old} → {new}")
         })
         .collect();
@@ -369,7 +339,11 @@ async fn build(
     const SHOWN: usize = 300;
     page.problems = plan.problems.iter().take(SHOWN).map(|p| (p.is_error(), p.message(lang))).collect();
     page.more_problems = plan.problems.len().saturating_sub(SHOWN);
-    let names = Names::load(s.store.as_ref()).await?;
+    // The history's words for values; units and people the import will
+    // create are named under the plan's negative ids.
+    let mut names = Names::load(s.store.as_ref()).await?;
+    names.units.extend(plan.new_units.iter().enumerate().map(|(i, n)| (-(i as Id) - 1, n.clone())));
+    names.people.extend(plan.new_people.iter().enumerate().map(|(i, p)| (-(i as Id) - 1, p.name.clone())));
     page.changes = plan
         .tasks
         .iter()
@@ -379,7 +353,7 @@ async fn build(
             place: format!("{} {}", task.sheet, task.row + 1),
             code: task.fields.code.clone(),
             title: task.fields.title.clone(),
-            detail: change_detail(t, task, &names, plan),
+            detail: change_detail(t, task, &names),
         })
         .collect();
     page.more_changes = plan.tasks.len().saturating_sub(100);
