@@ -11,3 +11,9 @@ pub mod sheets;
 pub mod storage;
 pub mod supervision;
 pub mod web;
+
+/// mimalloc for the server, the command line, the tests and the benches
+/// alike (a library's allocator is the binary's): measured on the
+/// spreadsheet benchmark, see README.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -10,6 +10,7 @@ use crate::http::ApiError;
 use crate::storage::{Store, TaskQuery, TaskSort};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::sync::Arc;
 use tuijin_domain::extraction::dates::{reference_year, year_in};
 use tuijin_domain::extraction::header::{detect, map_row};
 use tuijin_domain::extraction::plan::{self, Choices, ExistingMilestone, ExistingTask, Known, Located, Plan};
@@ -106,7 +107,8 @@ fn readings(
         let sheet_key_work =
             key_work_names.iter().find(|(_, n)| n.trim() == sheet.name.trim()).map(|(_, n)| n.as_str());
         let x = extract(sheet, &mapping, year, sheet_key_work);
-        let fields: Vec<Field> = mapping.columns.iter().map(|c| c.unwrap_or(Field::Lamp)).collect();
+        let fields: Arc<[Field]> = mapping.columns.iter().map(|c| c.unwrap_or(Field::Lamp)).collect();
+        let headers: Arc<[String]> = mapping.headers.clone().into();
         out.push(SheetReading {
             name: sheet.name.clone(),
             mapping: Some(mapping.clone()),
@@ -114,7 +116,8 @@ fn readings(
             skipped: false,
         });
         problems.extend(x.problems);
-        records.extend(x.records.into_iter().map(|r| (r, fields.clone(), mapping.headers.clone())));
+        records.reserve(x.records.len());
+        records.extend(x.records.into_iter().map(|r| (r, fields.clone(), headers.clone())));
     }
     (out, records, problems)
 }

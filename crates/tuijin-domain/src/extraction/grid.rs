@@ -100,11 +100,6 @@ impl Sheet {
         self.rows.get(r).and_then(|row| row.get(c)).unwrap_or(&EMPTY)
     }
 
-    /// The merge a cell lies in, if any.
-    pub fn merge_at(&self, r: usize, c: usize) -> Option<&Merge> {
-        self.merges.iter().find(|m| m.contains(r, c))
-    }
-
     /// Copies the value of each merge spanning several rows into every
     /// row of it (a leader merged down over the tasks they answer for),
     /// and returns for each row whether its first cell is inside such a
@@ -126,15 +121,49 @@ impl Sheet {
             }
         }
     }
+}
+
+/// A sheet's merges by row. An office's ledger may have a merge every few
+/// rows (a leader merged down over their tasks, a code over its milestone
+/// lines); looking each row up in the plain list made reading 50,000 such
+/// rows quadratic.
+pub struct MergeIndex<'a> {
+    rows: Vec<Vec<&'a Merge>>,
+}
+
+impl<'a> MergeIndex<'a> {
+    pub fn new(sheet: &'a Sheet) -> MergeIndex<'a> {
+        let mut rows: Vec<Vec<&Merge>> = Vec::new();
+        for m in &sheet.merges {
+            // A merge reaching past the sheet's rows has no cells there to ask about.
+            let last = m.last_row.min(sheet.rows.len().max(m.first_row));
+            if rows.len() <= last {
+                rows.resize_with(last + 1, Vec::new);
+            }
+            for row in &mut rows[m.first_row..=last] {
+                row.push(m);
+            }
+        }
+        MergeIndex { rows }
+    }
+
+    fn of_row(&self, r: usize) -> &[&'a Merge] {
+        self.rows.get(r).map_or(&[], Vec::as_slice)
+    }
+
+    /// The merge a cell lies in, if any.
+    pub fn at(&self, r: usize, c: usize) -> Option<&'a Merge> {
+        self.of_row(r).iter().copied().find(|m| m.contains(r, c))
+    }
 
     /// Whether cell (r, c) lies in a vertical merge below its top row.
     pub fn continues_above(&self, r: usize, c: usize) -> bool {
-        self.merge_at(r, c).is_some_and(|m| m.last_row > m.first_row && r > m.first_row)
+        self.at(r, c).is_some_and(|m| m.last_row > m.first_row && r > m.first_row)
     }
 
     /// Whether row `r` is one value merged across at least `width` columns.
-    pub fn merged_across(&self, r: usize, width: usize) -> Option<&Merge> {
-        self.merges.iter().find(|m| m.first_row <= r && r <= m.last_row && m.last_col + 1 - m.first_col >= width)
+    pub fn across(&self, r: usize, width: usize) -> Option<&'a Merge> {
+        self.of_row(r).iter().copied().find(|m| m.last_col + 1 - m.first_col >= width)
     }
 }
 
@@ -170,14 +199,35 @@ mod tests {
     }
 
     #[test]
+    fn merges_are_found_by_row() {
+        let mut s =
+            Sheet::from_text("s", &[&["一、重点", "", ""], &["1", "a", "林"], &["", "b", ""], &["2", "c", "王"]]);
+        s.merges.push(Merge { first_row: 0, first_col: 0, last_row: 0, last_col: 2 });
+        s.merges.push(Merge { first_row: 1, first_col: 0, last_row: 2, last_col: 0 });
+        // Reaches below the last row, as a merge over blank rows may.
+        s.merges.push(Merge { first_row: 1, first_col: 2, last_row: 90, last_col: 2 });
+        let index = MergeIndex::new(&s);
+        assert_eq!(index.across(0, 3), Some(&s.merges[0]));
+        assert_eq!(index.across(1, 3), None);
+        assert_eq!(index.at(2, 0), Some(&s.merges[1]));
+        assert_eq!(index.at(3, 2), Some(&s.merges[2]));
+        assert_eq!(index.at(3, 0), None);
+        assert_eq!(index.at(500, 2), None);
+        assert!(index.continues_above(2, 0));
+        assert!(!index.continues_above(1, 0));
+    }
+
+    #[test]
     fn a_value_merged_down_fills_every_row() {
         let mut s = Sheet::from_text("s", &[&["林志远", "a"], &["", "b"], &["", "c"], &["王强", "d"]]);
         s.merges.push(Merge { first_row: 0, first_col: 0, last_row: 2, last_col: 0 });
         s.fill_vertical_merges();
         let col: Vec<String> = (0..4).map(|r| s.cell(r, 0).text()).collect();
         assert_eq!(col, ["林志远", "林志远", "林志远", "王强"]);
-        assert!(s.continues_above(1, 0));
-        assert!(!s.continues_above(0, 0));
-        assert!(!s.continues_above(3, 0));
+        let index = MergeIndex::new(&s);
+        assert!(index.continues_above(1, 0));
+        assert!(!index.continues_above(0, 0));
+        assert!(!index.continues_above(3, 0));
+        assert!(!index.continues_above(1, 1));
     }
 }

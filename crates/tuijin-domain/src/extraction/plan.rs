@@ -17,10 +17,11 @@ use crate::task::{Priority, Status, TaskFields};
 use crate::Id;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// A record with the fields of its sheet's columns and their headers as
-/// written, so problems name the column.
-pub type Located = (Record, Vec<Field>, Vec<String>);
+/// written, so problems name the column. Shared by the sheet's records.
+pub type Located = (Record, Arc<[Field]>, Arc<[String]>);
 
 /// A task already in the ledger, with what an import may change.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 //! read, and rows that continue the task above (its code merged down).
 
 use super::dates::{self, DateText};
-use super::grid::{Cell, Sheet};
+use super::grid::{Cell, MergeIndex, Sheet};
 use super::header::{scale_of, Field, Mapping};
 use super::milestones;
 use super::problem::{At, ImportProblem, Issue, Severity};
@@ -70,14 +70,14 @@ pub fn heading_name(text: &str) -> String {
 
 /// Whether a row is a key-work heading, and its text: one value merged
 /// across most of the row, or the only value in the row written "一、…".
-fn heading(sheet: &Sheet, r: usize, width: usize) -> Option<String> {
+fn heading(sheet: &Sheet, merges: &MergeIndex<'_>, r: usize, width: usize) -> Option<String> {
     let row = sheet.rows.get(r)?;
     let filled: Vec<&Cell> = row.iter().filter(|c| !c.is_empty()).collect();
     if filled.len() != 1 {
         return None;
     }
     let text = filled[0].text();
-    if sheet.merged_across(r, width.clamp(2, 3)).is_some() {
+    if merges.across(r, width.clamp(2, 3)).is_some() {
         return Some(heading_name(&text));
     }
     let name = heading_name(&text);
@@ -87,7 +87,13 @@ fn heading(sheet: &Sheet, r: usize, width: usize) -> Option<String> {
 /// Reads the rows below the header. `year` completes dates written
 /// without one; `key_work` is the heading in force before any heading row.
 pub fn extract(sheet: &Sheet, mapping: &Mapping, year: i32, key_work: Option<&str>) -> Extracted {
-    let mut out = Extracted { fields: mapping.columns.iter().flatten().copied().collect(), ..Default::default() };
+    let mut out = Extracted {
+        fields: mapping.columns.iter().flatten().copied().collect(),
+        // A record a row at most: no regrowing (and copying) 50,000 records.
+        records: Vec::with_capacity(sheet.rows.len().saturating_sub(mapping.header_row + 1)),
+        problems: Vec::new(),
+    };
+    let merges = MergeIndex::new(sheet);
     let mut current = key_work.map(str::to_string);
     let width = mapping.columns.iter().filter(|c| c.is_some()).count();
     let code_col = mapping.column_of(Field::Code);
@@ -96,14 +102,14 @@ pub fn extract(sheet: &Sheet, mapping: &Mapping, year: i32, key_work: Option<&st
         if row.iter().all(Cell::is_empty) {
             continue;
         }
-        if let Some(name) = heading(sheet, r, width) {
+        if let Some(name) = heading(sheet, &merges, r, width) {
             current = Some(name);
             continue;
         }
         let mut reader = RowReader { sheet, mapping, r, year, problems: &mut out.problems };
         // A row whose code is merged from the row above adds to that task.
         if let (Some(c), Some(last)) = (code_col, out.records.last_mut()) {
-            if sheet.continues_above(r, c) {
+            if merges.continues_above(r, c) {
                 last.milestones.extend(reader.milestones());
                 continue;
             }

@@ -22,8 +22,9 @@ fn records(rows: &[&[&str]]) -> Vec<Located> {
     let m = detect(&sheet).unwrap();
     let x = extract(&sheet, &m, 2021, None);
     assert!(x.problems.is_empty(), "{:?}", x.problems);
-    let fields: Vec<Field> = m.columns.iter().map(|c| c.unwrap_or(Field::Lamp)).collect();
-    x.records.into_iter().map(|r| (r, fields.clone(), m.headers.clone())).collect()
+    let fields: std::sync::Arc<[Field]> = m.columns.iter().map(|c| c.unwrap_or(Field::Lamp)).collect();
+    let headers: std::sync::Arc<[String]> = m.headers.clone().into();
+    x.records.into_iter().map(|r| (r, fields.clone(), headers.clone())).collect()
 }
 
 const HEAD: &[&str] = &["序号", "工作任务", "责任领导", "责任单位", "配合单位", "时间节点", "完成时限", "进度"];
