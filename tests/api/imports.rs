@@ -347,6 +347,34 @@ async fn the_mapping_is_corrected_by_the_user() {
     assert_eq!(t.fields.due_date.map(|d| d.format("%m-%d").to_string()).as_deref(), Some("09-20"));
 }
 
+/// The cells of an exported ledger's sheet, to edit and write back.
+fn rows_of(exported: &[u8]) -> Vec<Vec<X>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(exported)).unwrap();
+    let range = book.worksheet_range("台账").unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    calamine::Data::Float(f) => X::N(*f),
+                    calamine::Data::DateTime(_) => X::D(calamine::DataType::as_date(d).unwrap()),
+                    calamine::Data::Empty => X::E,
+                    other => X::S(other.to_string()),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The export's merged ranges: its title and its one key work's heading.
+const EXPORT_MERGES: [(u32, u16, u32, u16); 2] = [(0, 0, 0, 17), (2, 0, 2, 17)];
+
+/// The row of a task's code in an exported sheet.
+fn row_of(rows: &[Vec<X>], code: &str) -> usize {
+    rows.iter().position(|r| matches!(&r[1], X::S(s) if s == code)).unwrap()
+}
+
 #[tokio::test]
 async fn export_then_import_changes_nothing_and_an_edited_export_updates_with_history() {
     let app = spawn_app().await;
@@ -386,24 +414,7 @@ async fn export_then_import_changes_nothing_and_an_edited_export_updates_with_hi
     assert_eq!(key(&before), key(&after));
 
     // Edit the export: a new percentage, a moved milestone, a new task.
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(exported)).unwrap();
-    use calamine::Reader;
-    let range = book.worksheet_range("台账").unwrap();
-    let mut rows: Vec<Vec<X>> = range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|d| match d {
-                    calamine::Data::Float(f) => X::N(*f),
-                    calamine::Data::DateTime(_) => X::D(calamine::DataType::as_date(d).unwrap()),
-                    calamine::Data::Empty => X::E,
-                    other => X::S(other.to_string()),
-                })
-                .collect()
-        })
-        .collect();
-    let row_of =
-        |rows: &Vec<Vec<X>>, code: &str| rows.iter().position(|r| matches!(&r[1], X::S(s) if s == code)).unwrap();
+    let mut rows = rows_of(&exported);
     let r1 = row_of(&rows, "1");
     rows[r1][13] = X::N(55.0);
     rows[r1][7] = X::T("2021-07-15 完成前7条（计划值 7）【已完成】\n2021-12-31 全部通车");
@@ -412,7 +423,7 @@ async fn export_then_import_changes_nothing_and_an_edited_export_updates_with_hi
     extra[2] = X::T("新增的任务");
     extra[7] = X::E;
     rows.push(extra);
-    let edited = workbook(&[("台账", rows, vec![(0, 0, 0, 17), (2, 0, 2, 17)])]);
+    let edited = workbook(&[("台账", rows, EXPORT_MERGES.to_vec())]);
     let (_, at) = upload(&app, &c, edited).await;
     let (_, html) = page(&app, &c, &at).await;
     assert!(html.contains("新增 1") && html.contains("更新 1") && html.contains("无变化 2"), "{html}");
@@ -434,6 +445,47 @@ async fn export_then_import_changes_nothing_and_an_edited_export_updates_with_hi
             && h.new_value.as_deref() == Some("2021-07-15")),
         "{history:?}"
     );
+}
+
+/// The commit re-plans, then writes; a task edited in between (another
+/// user's save) stops the whole import rather than being overwritten.
+#[tokio::test]
+async fn a_task_edited_between_plan_and_write_stops_the_whole_import() {
+    use tuijin::sheets::import::{preview, read, report_periods, Options};
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    let c = office(&app).await;
+    let exported = c.get(format!("{}/ledger/export", app.addr)).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let mut rows = rows_of(&exported);
+    let r1 = row_of(&rows, "1");
+    rows[r1][13] = X::N(55.0);
+    let mut extra = rows[r1].clone();
+    extra[1] = X::T("3");
+    extra[2] = X::T("新增的任务");
+    rows.push(extra);
+    let edited = workbook(&[("台账", rows, EXPORT_MERGES.to_vec())]);
+
+    let today = day(2021, 6, 1);
+    let sheets = read::workbook(&edited).unwrap();
+    let pv = preview(app.store.as_ref(), &sheets, &Options::default(), today).await.unwrap();
+    assert_eq!((pv.plan.errors(), pv.plan.tasks.len()), (0, 2), "{:?}", pv.plan.problems);
+    // Someone saves the task after the plan was made.
+    let version = app.store.get_task(s.task).await.unwrap().version;
+    let res = app
+        .patch(&format!("/tasks/{}", s.task), &app.supervisor, json!({"version": version, "title": "另一人改的标题"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let before = tasks(&app).await;
+
+    let periods = report_periods(app.store.as_ref(), &pv.plan, today).await.unwrap();
+    let progress = std::sync::atomic::AtomicUsize::new(0);
+    let job = tuijin::storage::ImportJob { plan: &pv.plan, report_periods: &periods, progress: &progress };
+    let err = app.store.import_ledger(&tuijin::storage::system_actor(), &job).await.unwrap_err();
+    assert!(format!("{err:?}").contains("changed_since_preview"), "{err:?}");
+    let after = tasks(&app).await;
+    let key = |ts: &[tuijin::storage::Task]| ts.iter().map(|t| (t.id, t.version, t.fields.clone())).collect::<Vec<_>>();
+    assert_eq!(key(&before), key(&after), "nothing written: no new task, the edit kept");
+    assert_eq!(after.iter().find(|t| t.id == s.task).unwrap().fields.title, "另一人改的标题");
 }
 
 #[tokio::test]

@@ -36,6 +36,40 @@ pub(super) fn chunked<T>(mut rows: impl Iterator<Item = T>, n: usize) -> impl It
     })
 }
 
+/// The columns of a new task's row, in the order of [`new_task_row`];
+/// `created_at` and `updated_at` follow.
+pub(super) const NEW_TASK_COLUMNS: &str = "key_work_id, parent_id, code, code_key, title, description, lead_unit_id, \
+    priority, priority_rank, status, start_date, due_date, target_value, target_measure, planned_investment, \
+    completed_investment, percent_complete, tags";
+
+/// A new task's values for [`NEW_TASK_COLUMNS`] (the one place a task
+/// becomes a row: a single create and an import's thousands).
+pub(super) fn new_task_row(f: tuijin_domain::task::TaskFields) -> Vec<Val> {
+    use tuijin_domain::number::to_scaled;
+    let code_key = f.code_key();
+    let tags = serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into());
+    vec![
+        Val::I(Some(f.key_work_id)),
+        Val::I(f.parent_id),
+        Val::T(Some(f.code)),
+        Val::T(Some(code_key)),
+        Val::T(Some(f.title)),
+        Val::T(Some(f.description)),
+        Val::I(Some(f.lead_unit_id)),
+        Val::text(f.priority.as_str()),
+        Val::I(Some(i64::from(f.priority.rank()))),
+        Val::text(f.status.as_str()),
+        Val::D(f.start_date),
+        Val::D(f.due_date),
+        Val::I(f.target.as_ref().map(|t| to_scaled(&t.value))),
+        Val::T(f.target.map(|t| t.measure)),
+        Val::I(super::rows::scaled(&f.planned_investment)),
+        Val::I(super::rows::scaled(&f.completed_investment)),
+        Val::I(Some(to_scaled(&f.percent_complete))),
+        Val::T(Some(tags)),
+    ]
+}
+
 /// One value of a bulk insert.
 pub(super) enum Val {
     I(Option<i64>),
@@ -134,38 +168,10 @@ macro_rules! impl_import_store {
 
             /// The INSERT of one chunk of new tasks, its values bound.
             fn tasks_statement(chunk: Vec<TaskFields>, now: DateTime<Utc>) -> QueryBuilder<'static, $DB> {
-                let rows: Vec<Vec<Val>> = chunk
-                    .into_iter()
-                    .map(|f| {
-                        let code_key = f.code_key();
-                        vec![
-                            Val::I(Some(f.key_work_id)),
-                            Val::I(f.parent_id),
-                            Val::T(Some(f.code)),
-                            Val::T(Some(code_key)),
-                            Val::T(Some(f.title)),
-                            Val::T(Some(f.description)),
-                            Val::I(Some(f.lead_unit_id)),
-                            Val::text(f.priority.as_str()),
-                            Val::I(Some(i64::from(f.priority.rank()))),
-                            Val::text(f.status.as_str()),
-                            Val::D(f.start_date),
-                            Val::D(f.due_date),
-                            Val::I(f.target.as_ref().map(|t| tuijin_domain::number::to_scaled(&t.value))),
-                            Val::T(f.target.map(|t| t.measure)),
-                            Val::I(scaled(&f.planned_investment)),
-                            Val::I(scaled(&f.completed_investment)),
-                            Val::I(Some(tuijin_domain::number::to_scaled(&f.percent_complete))),
-                            Val::T(Some(serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into()))),
-                        ]
-                    })
-                    .collect();
-                const INSERT: &str = "INSERT INTO tasks (key_work_id, parent_id, code, code_key, title, description, \
-                    lead_unit_id, priority, priority_rank, status, start_date, due_date, target_value, target_measure, \
-                    planned_investment, completed_investment, percent_complete, tags, created_at, updated_at) ";
+                let rows: Vec<Vec<Val>> = chunk.into_iter().map(new_task_row).collect();
+                let insert = format!("INSERT INTO tasks ({NEW_TASK_COLUMNS}, created_at, updated_at) ");
                 // PostgreSQL returns the new ids from a CTE (see insert_tasks).
-                let mut qb: QueryBuilder<'static, $DB> =
-                    QueryBuilder::new(if $cte { format!("WITH ins AS ({INSERT}") } else { INSERT.to_string() });
+                let mut qb: QueryBuilder<'static, $DB> = QueryBuilder::new(if $cte { format!("WITH ins AS ({insert}") } else { insert });
                 Self::push_rows(&mut qb, rows, |qb| {
                     qb.push(", ").push_bind(now).push(", ").push_bind(now);
                 });
@@ -383,23 +389,27 @@ macro_rules! impl_import_store {
                 key_works.sort_unstable();
                 key_works.dedup();
                 let mut codes: HashMap<(Id, String), Id> = HashMap::new();
-                let mut versions: HashMap<Id, i64> = HashMap::new();
                 if !key_works.is_empty() {
-                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new("SELECT id, key_work_id, code, version FROM tasks WHERE key_work_id IN ");
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new("SELECT id, key_work_id, code FROM tasks WHERE key_work_id IN ");
                     push_list(&mut qb, key_works.iter().copied());
-                    let rows: Vec<(i64, i64, String, i64)> = qb.build_query_as().fetch_all(&mut *tx).await?;
-                    for (id, kw, code, version) in rows {
-                        codes.insert((kw, code), id);
-                        versions.insert(id, version);
+                    let rows: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                    codes.extend(rows.into_iter().map(|(id, kw, code)| ((kw, code), id)));
+                }
+                // The tasks to update, as they are now, read in batches; one
+                // changed (or deleted) since the preview stops everything.
+                let mut old_tasks: HashMap<Id, Task> = HashMap::new();
+                let updated: Vec<(Id, i64)> = plan.tasks.iter().filter_map(|t| t.existing).collect();
+                for batch in updated.chunks(1_000) {
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!("{} WHERE id IN ", Self::task_select()));
+                    push_list(&mut qb, batch.iter().map(|(id, _)| *id));
+                    let rows: Vec<TaskRow> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                    for row in rows {
+                        let task = row.into_task()?;
+                        old_tasks.insert(task.id, task);
                     }
                 }
-                // A task changed since the preview stops everything.
-                for t in &plan.tasks {
-                    if let Some((id, version)) = t.existing {
-                        if versions.get(&id) != Some(&version) {
-                            return Err(Invalid::one("code", Problem::Conflicting { detail: "changed_since_preview" }).into());
-                        }
-                    }
+                if updated.iter().any(|(id, version)| old_tasks.get(id).map(|t| t.version) != Some(*version)) {
+                    return Err(Invalid::one("code", Problem::Conflicting { detail: "changed_since_preview" }).into());
                 }
                 let mut depth = 0;
                 let mut ids: Vec<Id> = vec![0; plan.tasks.len()];
@@ -425,15 +435,12 @@ macro_rules! impl_import_store {
                                 new_fields.push(f);
                                 new_index.push(i);
                             }
-                            Some((id, version)) => {
-                                let old: Task = Self::fetch_task(&mut *tx, id).await?;
-                                if old.version != version {
-                                    return Err(Invalid::one("code", Problem::Conflicting { detail: "changed_since_preview" }).into());
-                                }
+                            Some((id, _)) => {
+                                let old = &old_tasks[&id];
                                 let changes = diff(Some(&old.fields), Some(&f));
                                 if !changes.is_empty() {
                                     let mut qb: QueryBuilder<$DB> = QueryBuilder::new("");
-                                    Self::push_task_update(&mut qb, &old.fields, &f, &old, now);
+                                    Self::push_task_update(&mut qb, &old.fields, &f, old, now);
                                     qb.build().execute(&mut *tx).await?;
                                     if old.fields.supporting_unit_ids != f.supporting_unit_ids || old.fields.leader_ids != f.leader_ids {
                                         Self::write_task_links(&mut *tx, id, &f, true).await?;

@@ -241,33 +241,13 @@ macro_rules! impl_task_store {
                 f: &TaskFields,
                 now: DateTime<Utc>,
             ) -> Result<Id> {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO tasks (key_work_id, parent_id, code, code_key, title, description, lead_unit_id, priority, priority_rank, \
-                     status, start_date, due_date, target_value, target_measure, planned_investment, completed_investment, \
-                     percent_complete, tags, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
-                )
-                .bind(f.key_work_id)
-                .bind(f.parent_id)
-                .bind(&f.code)
-                .bind(f.code_key())
-                .bind(&f.title)
-                .bind(&f.description)
-                .bind(f.lead_unit_id)
-                .bind(f.priority.as_str())
-                .bind(i64::from(f.priority.rank()))
-                .bind(f.status.as_str())
-                .bind(f.start_date)
-                .bind(f.due_date)
-                .bind(f.target.as_ref().map(|t| tuijin_domain::number::to_scaled(&t.value)))
-                .bind(f.target.as_ref().map(|t| t.measure.clone()))
-                .bind(scaled(&f.planned_investment))
-                .bind(scaled(&f.completed_investment))
-                .bind(tuijin_domain::number::to_scaled(&f.percent_complete))
-                .bind(serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into()))
-                .bind(now)
-                .fetch_one(&mut *conn)
-                .await?;
+                let mut qb: QueryBuilder<$DB> =
+                    QueryBuilder::new(format!("INSERT INTO tasks ({NEW_TASK_COLUMNS}, created_at, updated_at) "));
+                Self::push_rows(&mut qb, vec![new_task_row(f.clone())], |qb| {
+                    qb.push(", ").push_bind(now).push(", ").push_bind(now);
+                });
+                qb.push(" RETURNING id");
+                let id: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await?;
                 Self::write_task_links(&mut *conn, id, f, false).await?;
                 Self::history(&mut *conn, actor, "task", id, Some(id), "create", &diff(None, Some(f))).await?;
                 Ok(id)
