@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tuijin_domain::extraction::dates::{reference_year, year_in};
 use tuijin_domain::extraction::header::{detect, map_row};
 use tuijin_domain::extraction::plan::{self, Choices, ExistingMilestone, ExistingTask, Known, Located, Plan};
-use tuijin_domain::extraction::rows::extract;
+use tuijin_domain::extraction::rows::{self, extract, extract_part, Extracted};
 use tuijin_domain::extraction::{Field, ImportProblem, Issue, Mapping, Severity, Sheet};
 use tuijin_domain::Id;
 
@@ -69,6 +69,27 @@ fn named_year(sheets: &[Sheet]) -> Option<i32> {
     sheets.iter().flat_map(|s| s.rows.iter().take(3)).flat_map(|r| r.iter()).find_map(|c| year_in(&c.text()))
 }
 
+/// Rows in a sheet from which its reading is split over two cores.
+const ROWS_FOR_TWO_CORES: usize = 2_000;
+
+/// A sheet's records: a large sheet read in two halves at once (the
+/// reading is pure; the halves join to exactly the whole's reading).
+fn read_rows(sheet: &Sheet, mapping: &Mapping, year: i32, key_work: Option<&str>) -> Extracted {
+    if sheet.rows.len() < ROWS_FOR_TWO_CORES {
+        return extract(sheet, mapping, year, key_work);
+    }
+    let halves = rows::parts(sheet, mapping, key_work, 2);
+    let (first, rest) = halves.split_first().expect("at least one part");
+    std::thread::scope(|scope| {
+        let later: Vec<_> = rest.iter().map(|p| scope.spawn(move || extract_part(sheet, mapping, year, p))).collect();
+        let mut out = extract_part(sheet, mapping, year, first);
+        for part in later {
+            out = out.then(part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        out
+    })
+}
+
 /// Reads every sheet with the user's corrections; no storage.
 fn readings(
     sheets: &[Sheet],
@@ -106,7 +127,7 @@ fn readings(
         // A sheet named after a key work holds that key work's tasks.
         let sheet_key_work =
             key_work_names.iter().find(|(_, n)| n.trim() == sheet.name.trim()).map(|(_, n)| n.as_str());
-        let x = extract(sheet, &mapping, year, sheet_key_work);
+        let x = read_rows(sheet, &mapping, year, sheet_key_work);
         let fields: Arc<[Field]> = mapping.columns.iter().map(|c| c.unwrap_or(Field::Lamp)).collect();
         let headers: Arc<[String]> = mapping.headers.clone().into();
         out.push(SheetReading {

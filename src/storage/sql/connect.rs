@@ -35,9 +35,6 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
         .pragma("cache_size", "-8000")
-        // Statement journals (a multi-row INSERT keeps one in case it fails
-        // half-way) and sorts in memory, not in temporary files.
-        .pragma("temp_store", "memory")
         .optimize_on_close(true, None);
     // A local file cannot drop a connection, so the health ping that sqlx
     // sends on every acquire would only cost a thread round trip.

@@ -604,15 +604,20 @@ macro_rules! impl_import_store {
                 let _w = self.write_guard().await;
                 let sqlite = self.write_lock.is_some();
                 let mut conn = self.pool.acquire().await?;
-                // SQLite copies a large WAL back into the database file at the
-                // commit that makes it large (its auto-checkpoint), ~0.2 s
-                // for 50,000 tasks. The import's commit skips it; the copy
-                // runs in the background once the import is done.
-                if sqlite {
-                    sqlx::query("PRAGMA wal_autocheckpoint = 0").execute(&mut *conn).await?;
-                }
                 let written = async {
                     use sqlx::Connection;
+                    // SQLite copies a large WAL back into the database file at
+                    // the commit that makes it large (its auto-checkpoint),
+                    // ~0.2 s for 50,000 tasks. The import's commit skips it;
+                    // the same copy runs in the background once it is done.
+                    // Its statement journals (a multi-row INSERT keeps one in
+                    // case it fails half-way) stay in memory: ~0.1 s less for
+                    // 50,000 tasks. Only here: the whole-ledger reads sort in
+                    // temporary storage, measured 1.5 s instead of 0.9 s there.
+                    if sqlite {
+                        sqlx::query("PRAGMA wal_autocheckpoint = 0").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *conn).await?;
+                    }
                     let mut tx = if sqlite { conn.begin_with("BEGIN IMMEDIATE").await? } else { conn.begin().await? };
                     let out = Self::import_in(&mut *tx, actor, job).await?;
                     let t = std::time::Instant::now();
@@ -623,11 +628,13 @@ macro_rules! impl_import_store {
                 .await;
                 if sqlite {
                     tokio::spawn(async move {
-                        let checkpoint = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await;
-                        let restored = sqlx::query("PRAGMA wal_autocheckpoint = 1000").execute(&mut *conn).await;
-                        if let Err(e) = checkpoint.and(restored) {
-                            // The pool must not keep a connection that never checkpoints.
-                            tracing::warn!(error = %e, "checkpoint after an import failed");
+                        let mut restored = Ok(());
+                        for pragma in ["PRAGMA wal_checkpoint(PASSIVE)", "PRAGMA wal_autocheckpoint = 1000", "PRAGMA temp_store = DEFAULT"] {
+                            restored = restored.and(sqlx::query(pragma).execute(&mut *conn).await.map(|_| ()));
+                        }
+                        if let Err(e) = restored {
+                            // The pool must not keep a connection set for imports.
+                            tracing::warn!(error = %e, "resetting the connection after an import failed");
                             conn.close_on_drop();
                         }
                     });

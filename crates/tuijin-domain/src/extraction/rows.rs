@@ -72,11 +72,12 @@ pub fn heading_name(text: &str) -> String {
 /// across most of the row, or the only value in the row written "一、…".
 fn heading(sheet: &Sheet, merges: &MergeIndex<'_>, r: usize, width: usize) -> Option<String> {
     let row = sheet.rows.get(r)?;
-    let filled: Vec<&Cell> = row.iter().filter(|c| !c.is_empty()).collect();
-    if filled.len() != 1 {
+    let mut filled = row.iter().filter(|c| !c.is_empty());
+    let only = filled.next()?;
+    if filled.next().is_some() {
         return None;
     }
-    let text = filled[0].text();
+    let text = only.text();
     if merges.across(r, width.clamp(2, 3)).is_some() {
         return Some(heading_name(&text));
     }
@@ -84,20 +85,76 @@ fn heading(sheet: &Sheet, merges: &MergeIndex<'_>, r: usize, width: usize) -> Op
     (name != text.trim() && !name.is_empty()).then_some(name)
 }
 
+/// A run of a sheet's rows that reads on its own: the rows, and the
+/// key-work heading in force at the first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub rows: std::ops::Range<usize>,
+    pub key_work: Option<String>,
+}
+
+impl Extracted {
+    /// This part's reading followed by the next part's.
+    pub fn then(mut self, next: Extracted) -> Extracted {
+        self.records.extend(next.records);
+        self.problems.extend(next.problems);
+        self
+    }
+}
+
+/// The rows below the header cut into at most `count` parts that can be
+/// read apart (on several cores) and joined with [`Extracted::then`] to
+/// give exactly what [`extract`] gives: a cut falls only before a row not
+/// merged into the task above, and each part knows the heading in force.
+pub fn parts(sheet: &Sheet, mapping: &Mapping, key_work: Option<&str>, count: usize) -> Vec<Part> {
+    let first = mapping.header_row + 1;
+    let end = sheet.rows.len().max(first);
+    let merges = MergeIndex::new(sheet);
+    let code_col = mapping.column_of(Field::Code);
+    let width = mapping.columns.iter().filter(|c| c.is_some()).count();
+    let mut cuts = vec![first];
+    for i in 1..count.max(1) {
+        let aim = first + (end - first) * i / count;
+        let cut =
+            (aim.max(cuts[cuts.len() - 1] + 1)..end).find(|r| code_col.is_none_or(|c| !merges.continues_above(*r, c)));
+        match cut {
+            Some(r) => cuts.push(r),
+            None => break,
+        }
+    }
+    cuts.push(end);
+    cuts.windows(2)
+        .map(|w| Part {
+            rows: w[0]..w[1],
+            // The nearest heading above the cut, else the sheet's own.
+            key_work: (first..w[0])
+                .rev()
+                .find_map(|r| heading(sheet, &merges, r, width))
+                .or_else(|| key_work.map(str::to_string)),
+        })
+        .collect()
+}
+
 /// Reads the rows below the header. `year` completes dates written
 /// without one; `key_work` is the heading in force before any heading row.
 pub fn extract(sheet: &Sheet, mapping: &Mapping, year: i32, key_work: Option<&str>) -> Extracted {
+    let rows = mapping.header_row + 1..sheet.rows.len().max(mapping.header_row + 1);
+    extract_part(sheet, mapping, year, &Part { rows, key_work: key_work.map(str::to_string) })
+}
+
+/// Reads one part of the rows below the header (see [`parts`]).
+pub fn extract_part(sheet: &Sheet, mapping: &Mapping, year: i32, part: &Part) -> Extracted {
     let mut out = Extracted {
         fields: mapping.columns.iter().flatten().copied().collect(),
         // A record a row at most: no regrowing (and copying) 50,000 records.
-        records: Vec::with_capacity(sheet.rows.len().saturating_sub(mapping.header_row + 1)),
+        records: Vec::with_capacity(part.rows.len()),
         problems: Vec::new(),
     };
     let merges = MergeIndex::new(sheet);
-    let mut current = key_work.map(str::to_string);
+    let mut current = part.key_work.clone();
     let width = mapping.columns.iter().filter(|c| c.is_some()).count();
     let code_col = mapping.column_of(Field::Code);
-    for r in mapping.header_row + 1..sheet.rows.len() {
+    for r in part.rows.clone() {
         let row = &sheet.rows[r];
         if row.iter().all(Cell::is_empty) {
             continue;
@@ -315,8 +372,8 @@ mod tests {
         assert_eq!(heading_name("一号工程"), "一号工程");
     }
 
-    #[test]
-    fn rows_under_headings_with_merged_leaders_and_continuations() {
+    /// Headings, a task merged over two rows, a leader merged down three.
+    fn awkward() -> Sheet {
         let mut s = Sheet::from_text(
             "台账",
             &[
@@ -338,6 +395,12 @@ mod tests {
             Merge { first_row: 6, first_col: 0, last_row: 6, last_col: 5 },
         ];
         s.fill_vertical_merges();
+        s
+    }
+
+    #[test]
+    fn rows_under_headings_with_merged_leaders_and_continuations() {
+        let s = awkward();
         let m = detect(&s).unwrap();
         let x = extract(&s, &m, 2021, None);
         assert_eq!(x.records.len(), 3, "{:?}", x.problems);
@@ -409,5 +472,28 @@ mod tests {
         assert_eq!(r.planned_investment, Some(Decimal::from(15_000)));
         assert_eq!(r.percent_complete, Some(Decimal::from(25)));
         assert_eq!(r.key_work, None);
+    }
+
+    #[test]
+    fn parts_read_apart_give_the_whole() {
+        let s = awkward();
+        let m = detect(&s).unwrap();
+        let whole = extract(&s, &m, 2021, Some("之前的重点工作"));
+        for count in 1..=8 {
+            let parts = parts(&s, &m, Some("之前的重点工作"), count);
+            assert!(parts.len() <= count.max(1));
+            assert_eq!(parts.first().unwrap().rows.start, m.header_row + 1);
+            assert_eq!(parts.last().unwrap().rows.end, s.rows.len());
+            assert!(parts.windows(2).all(|w| w[0].rows.end == w[1].rows.start), "{parts:?}");
+            // Never between a task and the row merged into it (row 4 continues row 3).
+            assert!(parts.iter().all(|p| p.rows.start != 4), "{parts:?}");
+            let joined = parts.iter().map(|p| extract_part(&s, &m, 2021, p)).reduce(Extracted::then).unwrap();
+            assert_eq!(joined.records, whole.records, "{count} parts");
+            assert_eq!(joined.problems, whole.problems, "{count} parts");
+        }
+        // A part starting below a heading carries it.
+        let p = parts(&s, &m, None, 8);
+        let at_5 = p.iter().find(|p| p.rows.start == 5).unwrap();
+        assert_eq!(at_5.key_work.as_deref(), Some("二七商圈区域城市复兴"));
     }
 }
