@@ -67,9 +67,15 @@ async fn a_report_goes_from_draft_to_accepted_and_moves_the_task() {
     let (status, _) =
         send(&app, Method::POST, &review, &app.supervisor, json!({"version": 3, "action": "accept"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "a stale review is refused");
+    // The ledger's 进展情况 (export, import) is the latest accepted report's: none yet.
+    assert_eq!(app.store.latest_progress(&[s.task]).await.unwrap(), []);
     let (status, r) =
         send(&app, Method::POST, &review, &app.supervisor, json!({"version": 4, "action": "accept"})).await;
     assert_eq!((status, r["status"].as_str()), (StatusCode::OK, Some("accepted")));
+    assert_eq!(
+        app.store.latest_progress(&[s.task, s.task + 1000]).await.unwrap(),
+        [(s.task, "完成7条道路改造，附照片".to_string())]
+    );
 
     // 7 of 14 roads: 50 %; 12,000.5 planned, 350 more completed.
     let (_, t) = body(app.get(&format!("/tasks/{}", s.task), &app.admin).await).await;

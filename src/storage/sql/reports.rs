@@ -289,16 +289,29 @@ macro_rules! impl_report_store {
             }
 
             async fn latest_progress(&self, task_ids: &[Id]) -> Result<Vec<(Id, String)>> {
+                // Each task's reports are walked from its latest period back
+                // to the first accepted one (the (task_id, period_start)
+                // index), not all of them grouped: with ten reports a task,
+                // about a tenth of the rows. The pairs come back as one JSON
+                // value per chunk: the driver's cost per row is more than the query's.
+                let agg = if <$DB as sqlx::Database>::NAME == "PostgreSQL" {
+                    "json_agg(json_build_array(id, p))"
+                } else {
+                    "json_group_array(json_array(id, p))"
+                };
                 let mut out = Vec::new();
                 for chunk in task_ids.chunks(5_000) {
-                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(
-                        "SELECT r.task_id, r.progress FROM progress_reports r JOIN (SELECT task_id, MAX(period_start) AS p \
-                         FROM progress_reports WHERE status = 'accepted' AND task_id IN ",
-                    );
+                    let mut qb: QueryBuilder<$DB> = QueryBuilder::new(format!(
+                        "SELECT CAST({agg} AS TEXT) FROM (SELECT id, (SELECT r.progress FROM progress_reports r \
+                         WHERE r.task_id = tasks.id AND r.status = 'accepted' ORDER BY r.period_start DESC LIMIT 1) AS p \
+                         FROM tasks WHERE id IN "
+                    ));
                     push_list(&mut qb, chunk.iter().copied());
-                    qb.push(" GROUP BY task_id) m ON m.task_id = r.task_id AND m.p = r.period_start");
-                    let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&self.pool).await?;
-                    out.extend(rows);
+                    qb.push(") AS latest WHERE p IS NOT NULL");
+                    let json: Option<String> = qb.build_query_scalar().fetch_one(&self.pool).await?;
+                    let pairs: Vec<(i64, String)> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
+                        .map_err(|e| StoreError::Corrupt(format!("latest progress: {e}")))?;
+                    out.extend(pairs);
                 }
                 Ok(out)
             }
