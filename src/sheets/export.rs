@@ -1,7 +1,8 @@
 //! The ledger to .xlsx: a title row, the header frozen and repeated on
 //! every printed page, each key work as a merged group row (一、二、…),
 //! lamps as cell colours, widths and page setup for A4 landscape.
-//! [`write`] is pure: it turns prepared rows into the file's bytes.
+//! [`write`] is pure: it turns prepared rows into the file's bytes, taking
+//! the key works one by one as they come (see `ledger::export`).
 
 use super::{column, COLUMNS};
 use chrono::NaiveDate;
@@ -66,7 +67,10 @@ fn lamp_word(lamp: &str) -> &'static str {
 }
 
 /// The workbook's bytes.
-pub fn write(title: &str, groups: &[Group]) -> Result<Vec<u8>, XlsxError> {
+pub fn write<G: std::borrow::Borrow<Group>>(
+    title: &str,
+    groups: impl IntoIterator<Item = G>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // Compressing the sheet's XML is most of the save: level 2 (of 1–9,
     // default 6) saves in about 0.6 of the time for ~10 % more bytes.
@@ -100,7 +104,8 @@ pub fn write(title: &str, groups: &[Group]) -> Result<Vec<u8>, XlsxError> {
         ws.write_string_with_format(1, i as u16, *header, &head)?;
     }
     let mut r: u32 = 2;
-    for (gi, g) in groups.iter().enumerate() {
+    for (gi, g) in groups.into_iter().enumerate() {
+        let g = g.borrow();
         ws.merge_range(r, 0, r, last, &format!("{}、{}", chinese_number(gi + 1), g.name), &group)?;
         r += 1;
         for row in &g.rows {

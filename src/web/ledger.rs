@@ -152,15 +152,7 @@ pub async fn export(State(s): State<AppState>, _user: WebUser, RawQuery(raw): Ra
     let result = async {
         let today = today();
         let query = params_of(raw.as_deref().unwrap_or(""))?.into_query(today)?;
-        let groups = crate::sheets::ledger::groups(&s, query, today).await?;
-        let title = crate::sheets::ledger::title(today);
-        let bytes = tokio::task::spawn_blocking(move || crate::sheets::export::write(&title, &groups))
-            .await
-            .map_err(|_| ApiError::Internal)?
-            .map_err(|e| {
-                tracing::error!(error = %e, "xlsx export failed");
-                ApiError::Internal
-            })?;
+        let bytes = crate::sheets::ledger::export(&s, query, today).await?;
         Ok::<_, ApiError>((today, bytes))
     };
     match result.await {
