@@ -170,9 +170,9 @@ async fn main() {
     let (store, [unit_names, people_names, key_works], _dir) = district().await;
 
     let t = Instant::now();
-    let first = write("重点工作推进台账", &ledger(rows, 0, &key_works, &unit_names, &people_names)).unwrap();
+    let first = write("重点工作推进台账", ledger(rows, 0, &key_works, &unit_names, &people_names)).unwrap();
     let built = secs(t);
-    let second = write("重点工作推进台账", &ledger(rows, rows, &key_works, &unit_names, &people_names)).unwrap();
+    let second = write("重点工作推进台账", ledger(rows, rows, &key_works, &unit_names, &people_names)).unwrap();
 
     // Into an empty ledger: a fresh district each run (the first run's ledger is kept for the rest).
     let mut fresh = vec![import(&store, &first, today).await];
