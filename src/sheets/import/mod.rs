@@ -143,6 +143,18 @@ fn readings(
     (out, records, problems)
 }
 
+/// Runs CPU-bound work (reading and planning 50,000 rows takes a few tenths
+/// of a second) without holding up the other requests of the runtime's
+/// worker: on the server's multi-threaded runtime the worker hands its
+/// other tasks on first. A single-threaded runtime (the CLI's, the tests')
+/// just runs it.
+fn off_the_runtime<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
 /// The tasks (with milestones and latest progress) of some key works.
 async fn existing_tasks(store: &dyn Store, key_works: &[Id], today: NaiveDate) -> Result<Vec<ExistingTask>, ApiError> {
     let mut tasks = Vec::new();
@@ -185,7 +197,7 @@ pub async fn preview(
     let year = options.year.unwrap_or_else(|| reference_year(named_year(sheets), today));
     let key_works: Vec<(Id, String)> =
         store.list_key_works().await?.into_iter().map(|k| (k.id, k.fields.name)).collect();
-    let (readings, records, mut problems) = readings(sheets, options, year, &key_works);
+    let (readings, records, mut problems) = off_the_runtime(|| readings(sheets, options, year, &key_works));
     let concerned = plan::key_works_named(&records, &key_works, &options.choices);
     let known = Known {
         key_works,
@@ -193,7 +205,7 @@ pub async fn preview(
         people: store.list_people().await?.into_iter().map(|p| (p.id, p.fields.name, p.fields.title)).collect(),
         tasks: existing_tasks(store, &concerned, today).await?,
     };
-    let mut plan = plan::plan(&records, &known, &options.choices);
+    let mut plan = off_the_runtime(|| plan::plan(&records, &known, &options.choices));
     problems.append(&mut plan.problems);
     problems.sort_by(|a, b| (&a.sheet, a.row, a.column).cmp(&(&b.sheet, b.row, b.column)));
     plan.problems = problems;
