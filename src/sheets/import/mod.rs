@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tuijin_domain::extraction::dates::{reference_year, year_in};
+use tuijin_domain::extraction::grid::MergeIndex;
 use tuijin_domain::extraction::header::{detect, map_row};
 use tuijin_domain::extraction::plan::{self, Choices, ExistingMilestone, ExistingTask, Known, Located, Plan};
 use tuijin_domain::extraction::rows::{self, extract, extract_part, Extracted};
@@ -78,11 +79,14 @@ fn read_rows(sheet: &Sheet, mapping: &Mapping, year: i32, key_work: Option<&str>
     if sheet.rows.len() < ROWS_FOR_TWO_CORES {
         return extract(sheet, mapping, year, key_work);
     }
-    let halves = rows::parts(sheet, mapping, key_work, 2);
+    let merges = MergeIndex::new(sheet);
+    let merges = &merges;
+    let halves = rows::parts(sheet, merges, mapping, key_work, 2);
     let (first, rest) = halves.split_first().expect("at least one part");
     std::thread::scope(|scope| {
-        let later: Vec<_> = rest.iter().map(|p| scope.spawn(move || extract_part(sheet, mapping, year, p))).collect();
-        let mut out = extract_part(sheet, mapping, year, first);
+        let later: Vec<_> =
+            rest.iter().map(|p| scope.spawn(move || extract_part(sheet, merges, mapping, year, p))).collect();
+        let mut out = extract_part(sheet, merges, mapping, year, first);
         for part in later {
             out = out.then(part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         }

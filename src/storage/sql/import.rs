@@ -36,6 +36,38 @@ pub(super) fn chunked<T>(mut rows: impl Iterator<Item = T>, n: usize) -> impl It
     })
 }
 
+/// Statements built (their values bound) on a blocking thread, a couple
+/// ahead of the caller that runs them: binding a row's values costs about
+/// as much as inserting it, so the two overlap on the two cores.
+pub(super) struct BuiltAhead<T> {
+    built: tokio::sync::mpsc::Receiver<T>,
+    builder: tokio::task::JoinHandle<()>,
+}
+
+impl<T: Send + 'static> BuiltAhead<T> {
+    pub(super) fn start(statements: impl Iterator<Item = T> + Send + 'static) -> BuiltAhead<T> {
+        let (sender, built) = tokio::sync::mpsc::channel(2);
+        let builder = tokio::task::spawn_blocking(move || {
+            for statement in statements {
+                // The receiver is gone when a statement failed: stop.
+                if sender.blocking_send(statement).is_err() {
+                    break;
+                }
+            }
+        });
+        BuiltAhead { built, builder }
+    }
+
+    pub(super) async fn next(&mut self) -> Option<T> {
+        self.built.recv().await
+    }
+
+    /// Waits for the builder (after the last statement).
+    pub(super) async fn finish(self) -> crate::storage::Result<()> {
+        self.builder.await.map_err(|e| crate::storage::StoreError::Corrupt(format!("import statement builder: {e}")))
+    }
+}
+
 /// The columns of a new task's row, in the order of [`new_task_row`];
 /// `created_at` and `updated_at` follow.
 pub(super) const NEW_TASK_COLUMNS: &str = "key_work_id, parent_id, code, code_key, title, description, lead_unit_id, \
@@ -111,31 +143,22 @@ macro_rules! impl_import_store {
                 qb.push(") AS v");
             }
 
-            /// Runs `statements` in order, each built (its values bound) on
-            /// a blocking thread while the database runs the one before:
-            /// binding a row's values costs about as much as inserting it.
-            /// The number with each statement is the rows it adds to `progress`.
+            /// Runs `statements` in order, each built on another thread while
+            /// the database runs the one before ([`BuiltAhead`]). The number
+            /// with each statement is the rows it adds to `progress`.
             async fn pipelined(
                 conn: &mut <$DB as sqlx::Database>::Connection,
                 statements: impl Iterator<Item = (QueryBuilder<'static, $DB>, usize)> + Send + 'static,
                 progress: Option<&std::sync::atomic::AtomicUsize>,
             ) -> Result<()> {
-                let (sender, mut built) = tokio::sync::mpsc::channel(2);
-                let builder = tokio::task::spawn_blocking(move || {
-                    for statement in statements {
-                        // The receiver is gone when a statement failed: stop.
-                        if sender.blocking_send(statement).is_err() {
-                            break;
-                        }
-                    }
-                });
-                while let Some((mut qb, rows)) = built.recv().await {
+                let mut built = BuiltAhead::start(statements);
+                while let Some((mut qb, rows)) = built.next().await {
                     qb.build().execute(&mut *conn).await?;
                     if let Some(p) = progress {
                         p.fetch_add(rows, std::sync::atomic::Ordering::Relaxed);
                     }
                 }
-                builder.await.map_err(|e| StoreError::Corrupt(format!("import statement builder: {e}")))
+                built.finish().await
             }
 
             /// Multi-row history insert for many (entity id, task id, action, changes).
@@ -192,20 +215,11 @@ macro_rules! impl_import_store {
             ) -> Result<Vec<Id>> {
                 let now = now();
                 let mut ids = Vec::with_capacity(tasks.len());
-                // The statements are built on another thread while the
-                // database runs the previous one: binding 18 values a row
-                // costs about as much as inserting it.
-                let (sender, mut statements) = tokio::sync::mpsc::channel::<QueryBuilder<'static, $DB>>(2);
                 let owned: Vec<TaskFields> = tasks.to_vec();
-                let builder = tokio::task::spawn_blocking(move || {
-                    for chunk in chunked(owned.into_iter(), IMPORT_CHUNK) {
-                        if sender.blocking_send(Self::tasks_statement(chunk, now)).is_err() {
-                            break;
-                        }
-                    }
-                });
+                let mut statements =
+                    BuiltAhead::start(chunked(owned.into_iter(), IMPORT_CHUNK).map(move |chunk| Self::tasks_statement(chunk, now)));
                 for chunk in tasks.chunks(IMPORT_CHUNK) {
-                    let Some(mut qb) = statements.recv().await else {
+                    let Some(mut qb) = statements.next().await else {
                         return Err(StoreError::Corrupt("import statements ended early".into()));
                     };
                     // The new ids come back as one JSON value, not a row each
@@ -236,7 +250,7 @@ macro_rules! impl_import_store {
                     }
                     progress.fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed);
                 }
-                builder.await.map_err(|e| StoreError::Corrupt(format!("import statement builder: {e}")))?;
+                statements.finish().await?;
                 Ok(ids)
             }
 

@@ -46,7 +46,7 @@ use super::{ImportJob, ImportOutcome, ImportStore};
 use super::{LedgerMilestone, LedgerTask};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use import::{chunked, created_from, new_task_row, resolve, Val, IMPORT_CHUNK, NEW_TASK_COLUMNS};
+use import::{chunked, created_from, new_task_row, resolve, BuiltAhead, Val, IMPORT_CHUNK, NEW_TASK_COLUMNS};
 use meeting_rows::*;
 use rows::*;
 use rust_decimal::Decimal;

@@ -106,10 +106,15 @@ impl Extracted {
 /// read apart (on several cores) and joined with [`Extracted::then`] to
 /// give exactly what [`extract`] gives: a cut falls only before a row not
 /// merged into the task above, and each part knows the heading in force.
-pub fn parts(sheet: &Sheet, mapping: &Mapping, key_work: Option<&str>, count: usize) -> Vec<Part> {
+pub fn parts(
+    sheet: &Sheet,
+    merges: &MergeIndex<'_>,
+    mapping: &Mapping,
+    key_work: Option<&str>,
+    count: usize,
+) -> Vec<Part> {
     let first = mapping.header_row + 1;
     let end = sheet.rows.len().max(first);
-    let merges = MergeIndex::new(sheet);
     let code_col = mapping.column_of(Field::Code);
     let width = mapping.columns.iter().filter(|c| c.is_some()).count();
     let mut cuts = vec![first];
@@ -129,7 +134,7 @@ pub fn parts(sheet: &Sheet, mapping: &Mapping, key_work: Option<&str>, count: us
             // The nearest heading above the cut, else the sheet's own.
             key_work: (first..w[0])
                 .rev()
-                .find_map(|r| heading(sheet, &merges, r, width))
+                .find_map(|r| heading(sheet, merges, r, width))
                 .or_else(|| key_work.map(str::to_string)),
         })
         .collect()
@@ -139,18 +144,19 @@ pub fn parts(sheet: &Sheet, mapping: &Mapping, key_work: Option<&str>, count: us
 /// without one; `key_work` is the heading in force before any heading row.
 pub fn extract(sheet: &Sheet, mapping: &Mapping, year: i32, key_work: Option<&str>) -> Extracted {
     let rows = mapping.header_row + 1..sheet.rows.len().max(mapping.header_row + 1);
-    extract_part(sheet, mapping, year, &Part { rows, key_work: key_work.map(str::to_string) })
+    let part = Part { rows, key_work: key_work.map(str::to_string) };
+    extract_part(sheet, &MergeIndex::new(sheet), mapping, year, &part)
 }
 
-/// Reads one part of the rows below the header (see [`parts`]).
-pub fn extract_part(sheet: &Sheet, mapping: &Mapping, year: i32, part: &Part) -> Extracted {
+/// Reads one part of the rows below the header (see [`parts`]); `merges`
+/// is the sheet's, made once for all its parts.
+pub fn extract_part(sheet: &Sheet, merges: &MergeIndex<'_>, mapping: &Mapping, year: i32, part: &Part) -> Extracted {
     let mut out = Extracted {
         fields: mapping.columns.iter().flatten().copied().collect(),
         // A record a row at most: no regrowing (and copying) 50,000 records.
         records: Vec::with_capacity(part.rows.len()),
         problems: Vec::new(),
     };
-    let merges = MergeIndex::new(sheet);
     let mut current = part.key_work.clone();
     let width = mapping.columns.iter().filter(|c| c.is_some()).count();
     let code_col = mapping.column_of(Field::Code);
@@ -159,7 +165,7 @@ pub fn extract_part(sheet: &Sheet, mapping: &Mapping, year: i32, part: &Part) ->
         if row.iter().all(Cell::is_empty) {
             continue;
         }
-        if let Some(name) = heading(sheet, &merges, r, width) {
+        if let Some(name) = heading(sheet, merges, r, width) {
             current = Some(name);
             continue;
         }
@@ -479,20 +485,21 @@ mod tests {
         let s = awkward();
         let m = detect(&s).unwrap();
         let whole = extract(&s, &m, 2021, Some("之前的重点工作"));
+        let merges = MergeIndex::new(&s);
         for count in 1..=8 {
-            let parts = parts(&s, &m, Some("之前的重点工作"), count);
+            let parts = parts(&s, &merges, &m, Some("之前的重点工作"), count);
             assert!(parts.len() <= count.max(1));
             assert_eq!(parts.first().unwrap().rows.start, m.header_row + 1);
             assert_eq!(parts.last().unwrap().rows.end, s.rows.len());
             assert!(parts.windows(2).all(|w| w[0].rows.end == w[1].rows.start), "{parts:?}");
             // Never between a task and the row merged into it (row 4 continues row 3).
             assert!(parts.iter().all(|p| p.rows.start != 4), "{parts:?}");
-            let joined = parts.iter().map(|p| extract_part(&s, &m, 2021, p)).reduce(Extracted::then).unwrap();
+            let joined = parts.iter().map(|p| extract_part(&s, &merges, &m, 2021, p)).reduce(Extracted::then).unwrap();
             assert_eq!(joined.records, whole.records, "{count} parts");
             assert_eq!(joined.problems, whole.problems, "{count} parts");
         }
         // A part starting below a heading carries it.
-        let p = parts(&s, &m, None, 8);
+        let p = parts(&s, &merges, &m, None, 8);
         let at_5 = p.iter().find(|p| p.rows.start == 5).unwrap();
         assert_eq!(at_5.key_work.as_deref(), Some("二七商圈区域城市复兴"));
     }
