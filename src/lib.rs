@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod credentials;
 pub mod demo;
 pub mod documents;
 pub mod http;

@@ -4,10 +4,11 @@
 mod common;
 
 use chrono::NaiveDate;
+use chrono::SubsecRound;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::Arc;
-use tuijin::storage::{connect, system_actor, NewUser, Store, StoreError, Task, TaskQuery, TaskSort};
+use tuijin::storage::{connect, system_actor, NewToken, NewUser, Store, StoreError, Task, TaskQuery, TaskSort};
 use tuijin_domain::access::Role;
 use tuijin_domain::key_work::KeyWorkFields;
 use tuijin_domain::milestone::MilestoneFields;
@@ -277,14 +278,76 @@ async fn story(store: Arc<dyn Store>) {
         password_hash: None,
     };
     assert_eq!(code_of(store.create_user(dup).await.unwrap_err()), "username:duplicate");
-    store.set_password_hash(user.id, "$argon2id$fake").await.unwrap();
+    let system = system_actor();
+    store.set_password(&system, user.id, "$argon2id$fake", None).await.unwrap();
     assert_eq!(store.find_user("lly").await.unwrap().unwrap().password_hash.as_deref(), Some("$argon2id$fake"));
     assert!(store.find_user("nobody").await.unwrap().is_none());
-    store.create_token(user.id, "hash-of-token", "test").await.unwrap();
-    let a = store.actor_for_token("hash-of-token").await.unwrap().unwrap();
-    assert_eq!((a.role, a.unit_id, a.display_name.as_str()), (Role::Liaison, Some(zj.id), "联络员"));
-    assert!(store.actor_for_token("other").await.unwrap().is_none());
+    credentials(&store, user.id, zj.id).await;
     assert_eq!(store.list_users().await.unwrap().len(), 1);
+}
+
+/// Tokens (expiring, listed, revoked), sessions ended by a password
+/// change, the sign-in throttle's counts and the shared secret.
+async fn credentials(store: &Arc<dyn Store>, user_id: i64, unit_id: i64) {
+    let system = system_actor();
+    let now = chrono::Utc::now();
+    let token =
+        |hash: &str, expires_at| NewToken { user_id, token_hash: hash.into(), name: format!("for {hash}"), expires_at };
+    let made = store.create_token(&system, token("hash-a", None)).await.unwrap();
+    assert_eq!((made.username.as_str(), made.name.as_str(), made.last_used_at), ("lly", "for hash-a", None));
+    store.create_token(&system, token("hash-old", Some(now - chrono::Duration::seconds(1)))).await.unwrap();
+    let live = store.token_actor("hash-a", now).await.unwrap().unwrap();
+    assert_eq!(
+        (live.actor.role, live.actor.unit_id, live.actor.display_name.as_str()),
+        (Role::Liaison, Some(unit_id), "联络员")
+    );
+    assert!(store.token_actor("hash-old", now).await.unwrap().is_none(), "an expired token is refused");
+    assert!(store.token_actor("other", now).await.unwrap().is_none());
+    store.touch_token(live.token_id, now).await.unwrap();
+    let listed = store.list_tokens(Some(user_id)).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed.iter().find(|t| t.id == live.token_id).unwrap().last_used_at, Some(now.trunc_subsecs(6)));
+    store.revoke_token(&system, live.token_id).await.unwrap();
+    assert!(store.token_actor("hash-a", now).await.unwrap().is_none(), "a revoked token stops at once");
+    assert!(matches!(store.revoke_token(&system, live.token_id).await, Err(StoreError::NotFound { .. })));
+    let history = store.account_history(user_id, 50).await.unwrap();
+    let fields: Vec<&str> = history.iter().map(|h| h.field.as_str()).collect();
+    assert!(fields.iter().filter(|f| **f == "api_token").count() >= 3, "made twice, revoked once: {fields:?}");
+
+    // A password change ends every session but the one that made it.
+    let later = now + chrono::Duration::hours(1);
+    for s in ["s1", "s2", "s3"] {
+        store.create_session(user_id, s, "csrf", later).await.unwrap();
+    }
+    assert_eq!(store.count_sessions(user_id, now).await.unwrap(), 3);
+    store.set_password(&system, user_id, "$argon2id$other", Some("s2")).await.unwrap();
+    assert!(store.session("s1", now).await.unwrap().is_none());
+    assert!(store.session("s2", now).await.unwrap().is_some());
+    assert_eq!(store.sign_out_everywhere(&system, user_id).await.unwrap(), (1, 1));
+    assert_eq!(store.count_sessions(user_id, now).await.unwrap(), 0);
+    assert!(store.list_tokens(Some(user_id)).await.unwrap().is_empty());
+
+    // Sign-in failures: counted per key, stale counts start again, cleared on request.
+    let keys = vec!["pair:lly|10.0.0.1".to_string(), "account:lly".to_string()];
+    store.record_sign_in_failure(&keys, now).await.unwrap();
+    store.record_sign_in_failure(&keys[..1], now).await.unwrap();
+    let mut counts = store.sign_in_failures(&keys).await.unwrap();
+    counts.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        counts.iter().map(|(k, f)| (k.as_str(), f.count)).collect::<Vec<_>>(),
+        [("account:lly", 1), ("pair:lly|10.0.0.1", 2)]
+    );
+    let two_hours = now + chrono::Duration::hours(2);
+    store.record_sign_in_failure(&keys[..1], two_hours).await.unwrap();
+    let after = store.sign_in_failures(&keys).await.unwrap();
+    assert_eq!(after.len(), 1, "the stale account count was forgotten: {after:?}");
+    assert_eq!(after[0].1.count, 1, "the stale pair count started again");
+    store.clear_sign_in_failures(&keys).await.unwrap();
+    assert!(store.sign_in_failures(&keys).await.unwrap().is_empty());
+
+    let secret = store.shared_secret("device_cookie").await.unwrap();
+    assert_eq!(secret.len(), 64);
+    assert_eq!(store.shared_secret("device_cookie").await.unwrap(), secret);
 }
 
 #[tokio::test]

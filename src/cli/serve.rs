@@ -1,5 +1,6 @@
 //! `tuijin serve`: the server, optionally with the demo district loaded.
 
+use crate::credentials::signin::SignIn;
 use crate::demo::{self, Loaded};
 use crate::http::{self, AppState};
 use crate::storage::Store;
@@ -15,6 +16,12 @@ pub struct ServeArgs {
     /// Load the demo district first if the database is empty.
     #[arg(long)]
     pub demo: bool,
+    /// Reverse proxies whose X-Forwarded-For is believed, as addresses or
+    /// networks ("10.0.0.5,10.1.0.0/16"). Without it every client behind a
+    /// proxy has the proxy's address, and the sign-in throttle counts them
+    /// as one.
+    #[arg(long = "trusted-proxy", env = "TUIJIN_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
     #[command(flatten)]
     pub reminders: ReminderArgs,
     #[command(flatten)]
@@ -117,6 +124,10 @@ pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
     println!("API: http://{addr}/api/v1  (OpenAPI: http://{addr}/api/v1/openapi.json)");
     let mut state = AppState::new(store.clone());
     state.lamp_config = Arc::new(args.supervision.lamp_config()?);
+    let proxies = SignIn::parse_proxies(&args.trusted_proxies).map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?;
+    state.signin = Arc::new(SignIn::new(proxies));
+    // Behind HTTPS the browser must never send the session in clear.
+    state.secure_cookies = args.reminders.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let worker = if args.reminders.worker {
         let config = crate::notify::Config {
             smtp_url: args.reminders.smtp_url.clone(),

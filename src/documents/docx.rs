@@ -52,8 +52,12 @@ fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new().east_asia(east_asia).ascii(LATIN_FONT).hi_ansi(LATIN_FONT)
 }
 
+/// Every text of the document goes through here. docx-rs escapes markup
+/// but passes control characters, which XML cannot hold: one U+0001 in a
+/// task's title made the whole briefing unreadable. Text typed today is
+/// refused with them, but rows written before that rule may hold them.
 fn run(text: &str, font: &str, size: usize) -> Run {
-    Run::new().add_text(text).fonts(fonts(font)).size(size)
+    Run::new().add_text(tuijin_domain::patch::strip_controls(text)).fonts(fonts(font)).size(size)
 }
 
 fn fixed_line() -> LineSpacing {

@@ -6,9 +6,14 @@
 use super::model::Document;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
-/// Excel refuses these in sheet names, and names longer than 31 characters.
+/// Excel refuses these in sheet names (and control characters, which XML
+/// cannot hold), and names longer than 31 characters.
 fn sheet_name(caption: &str, taken: &[String]) -> String {
-    let clean: String = caption.chars().filter(|c| !"[]:*?/\\'".contains(*c)).take(28).collect();
+    let clean: String = caption
+        .chars()
+        .filter(|c| !"[]:*?/\\'".contains(*c) && !tuijin_domain::patch::is_forbidden_char(*c))
+        .take(28)
+        .collect();
     let base = if clean.trim().is_empty() { "表".to_string() } else { clean };
     let mut name = base.clone();
     let mut n = 2;

@@ -27,6 +27,8 @@ pub enum ApiError {
         field: Option<String>,
         detail: String,
     },
+    /// A body larger than the route accepts.
+    TooLarge,
     /// Input that was read but breaks the rules.
     Invalid(Invalid),
     /// The version sent is stale; `current` is what is stored now.
@@ -43,7 +45,7 @@ pub enum ApiError {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// Machine code: unauthorized, forbidden, not_found, bad_request,
-    /// validation_failed, version_conflict, unsupported, internal.
+    /// payload_too_large, validation_failed, version_conflict, unsupported, internal.
     pub code: &'static str,
     /// The first field at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,6 +74,7 @@ impl ApiError {
             ApiError::Forbidden | ApiError::ForbiddenFields(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Unsupported(_) => StatusCode::NOT_IMPLEMENTED,
@@ -131,6 +134,13 @@ impl ApiError {
                 };
                 ErrorBody { field: field.clone(), ..plain("bad_request", &message) }
             }
+            ApiError::TooLarge => plain(
+                "payload_too_large",
+                lang.pick(
+                    "请求内容过大，超出了此接口接受的上限",
+                    "the request body is larger than this endpoint accepts",
+                ),
+            ),
             ApiError::Invalid(inv) => {
                 let errors: Vec<FieldErrorBody> = inv
                     .0

@@ -16,9 +16,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::BadRequest { field: None, detail: e.body_text() })?;
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| match e.status() {
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+            _ => ApiError::BadRequest { field: None, detail: e.body_text() },
+        })?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de).map(Body).map_err(|e| {
             let path = e.path().to_string();
@@ -63,12 +64,8 @@ impl FromRequestParts<AppState> for Actor {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        let hash = crate::auth::token_hash(token);
-        if let Some(actor) = state.tokens.get(&hash) {
-            return Ok(actor);
-        }
-        let actor = state.store.actor_for_token(&hash).await?.ok_or(ApiError::Unauthorized)?;
-        state.tokens.put(hash, actor.clone());
-        Ok(actor)
+        crate::credentials::tokens::authenticate(&state.store, token, chrono::Utc::now())
+            .await?
+            .ok_or(ApiError::Unauthorized)
     }
 }

@@ -13,7 +13,9 @@ mod openapi;
 mod people;
 mod reference;
 mod reports;
+mod security_headers;
 mod tasks;
+mod text_guard;
 mod tokens;
 mod webhooks;
 
@@ -37,8 +39,10 @@ use tuijin_domain::Lang;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
-    tokens: Arc<tokens::TokenCache>,
-    pub(crate) throttle: Arc<crate::web::LoginThrottle>,
+    /// Sign-in: the throttle, device cookies, trusted proxies.
+    pub signin: Arc<crate::credentials::signin::SignIn>,
+    /// Cookies only over HTTPS (the public address is https://).
+    pub secure_cookies: bool,
     /// The lamp thresholds of this deployment.
     pub lamp_config: Arc<tuijin_domain::lamp::LampConfig>,
     /// Lamps of the whole ledger, kept fresh in the background for the overview.
@@ -51,17 +55,12 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>) -> AppState {
         AppState {
             store,
-            tokens: Arc::default(),
-            throttle: Arc::default(),
+            signin: Arc::default(),
+            secure_cookies: false,
             lamp_config: Arc::default(),
             board: Arc::default(),
             imports: Arc::default(),
         }
-    }
-
-    /// After an account changes, its API tokens are looked up afresh.
-    pub fn forget_cached_actor(&self, user_id: tuijin_domain::Id) {
-        self.tokens.forget_user(user_id);
     }
 }
 
@@ -81,9 +80,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(crate::web::routes())
         .fallback(|| async { ApiError::NotFound { entity: "route" } })
+        .layer(middleware::from_fn(text_guard::refuse_control_characters))
         .layer(middleware::from_fn(localize))
         // A bug that panics answers 500 like any internal error, not a dropped connection.
         .layer(CatchPanicLayer::custom(|_| ApiError::Internal.into_response()))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers::add))
         .with_state(state)
 }
 

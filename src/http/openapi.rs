@@ -1,7 +1,9 @@
 //! The API's routes and its OpenAPI 3 document, built from the same
 //! handler annotations so they cannot drift apart.
 
-use super::{followup, lamps, ledger, meetings, notifications, people, reference, reports, tasks, webhooks, AppState};
+use super::{
+    followup, lamps, ledger, meetings, notifications, people, reference, reports, tasks, tokens, webhooks, AppState,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -48,6 +50,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(people::me))
         .routes(routes!(people::list_users, people::create_user))
         .routes(routes!(people::update_user))
+        .routes(routes!(tokens::list_tokens, tokens::create_token))
+        .routes(routes!(tokens::revoke_token))
+        .routes(routes!(tokens::sign_out))
         .routes(routes!(notifications::inbox))
         .routes(routes!(notifications::get_notification))
         .routes(routes!(notifications::acknowledge))

@@ -103,8 +103,13 @@ pub fn parse_new_user(b: NewUserBody) -> Result<NewUser, ApiError> {
         inv.push("unit_id", Problem::Conflicting { detail: "liaison_needs_unit" });
     }
     if let Some(p) = &b.password {
-        if p.chars().count() < 8 {
-            inv.push("password", Problem::OutOfRange { min: "8".into(), max: "128".into() });
+        if let Err(e) = tuijin_domain::password::check(p, &username) {
+            inv.push("password", e);
+        }
+    }
+    for (field, text) in [("username", &username), ("display_name", &b.display_name)] {
+        if let Some(c) = tuijin_domain::patch::first_control(text) {
+            inv.push(field, Problem::ControlCharacter { code_point: c as u32 });
         }
     }
     inv.into_result(())?;
@@ -191,8 +196,6 @@ pub async fn change_user(s: &AppState, actor: &Actor, id: Id, p: UserPatch) -> R
     }
     inv.into_result(())?;
     let saved = s.store.update_user(id, c).await?;
-    // A changed or disabled account must not keep its old rights via the token cache.
-    s.forget_cached_actor(id);
     Ok(saved)
 }
 

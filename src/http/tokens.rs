@@ -1,57 +1,99 @@
-//! A short-lived cache of token → actor, so that a busy client does not
-//! cost a database query per request. An entry lives `TTL`; a change to an
-//! account (role, unit, disabling) reaches the API within that time.
+//! API tokens through the API: one's own (an administrator's: anyone's),
+//! and an administrator signing an account out everywhere.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use super::extract::{Body, Query};
+use super::{ApiError, AppState};
+use crate::credentials::tokens::{self, TokenRequest, MAX_DAYS};
+use crate::storage::ApiToken;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
 use tuijin_domain::access::Actor;
+use tuijin_domain::Id;
+use utoipa::{IntoParams, ToSchema};
 
-const TTL: Duration = Duration::from_secs(30);
-/// Beyond this many entries the cache starts over, bounding memory.
-const MAX_ENTRIES: usize = 10_000;
-
-#[derive(Default)]
-pub struct TokenCache {
-    entries: Mutex<HashMap<String, (Actor, Instant)>>,
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TokenListParams {
+    /// Another account's tokens (administrators).
+    pub user_id: Option<Id>,
+    /// Every account's tokens (administrators).
+    #[serde(default)]
+    pub all: bool,
 }
 
-impl TokenCache {
-    pub fn get(&self, token_hash: &str) -> Option<Actor> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.get(token_hash).filter(|(_, at)| at.elapsed() < TTL).map(|(a, _)| a.clone())
-    }
-
-    pub fn put(&self, token_hash: String, actor: Actor) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MAX_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(token_hash, (actor, Instant::now()));
-    }
-
-    /// Drops every cached token of an account, so a change to it applies
-    /// at once.
-    pub fn forget_user(&self, user_id: tuijin_domain::Id) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.retain(|_, (actor, _)| actor.user_id != user_id);
-    }
+#[utoipa::path(get, path = "/tokens", tag = "accounts", params(TokenListParams),
+    responses((status = 200, body = Vec<ApiToken>), (status = 403, body = super::ErrorBody)))]
+pub async fn list_tokens(
+    State(s): State<AppState>,
+    actor: Actor,
+    Query(p): Query<TokenListParams>,
+) -> Result<Json<Vec<ApiToken>>, ApiError> {
+    Ok(Json(tokens::list(s.store.as_ref(), &actor, p.user_id, p.all).await?))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tuijin_domain::access::Role;
+/// The schema below says 3650 days; it must say what the service allows.
+const _: () = assert!(MAX_DAYS == 3650);
 
-    #[test]
-    fn cached_actors_come_back() {
-        let c = TokenCache::default();
-        assert!(c.get("h").is_none());
-        let a = Actor { user_id: 1, username: "u".into(), display_name: "U".into(), role: Role::Leader, unit_id: None };
-        c.put("h".into(), a.clone());
-        assert_eq!(c.get("h"), Some(a));
-        assert!(c.get("other").is_none());
-        c.forget_user(1);
-        assert!(c.get("h").is_none());
-    }
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenBody {
+    /// What it is for.
+    #[schema(min_length = 1, max_length = 100, example = "市平台对接")]
+    pub name: String,
+    /// Days until it stops working; absent: until revoked.
+    #[schema(minimum = 1, maximum = 3650)]
+    pub expires_in_days: Option<u32>,
+    /// Another account (administrators).
+    pub user_id: Option<Id>,
+}
+
+/// A token just made: the only time the token itself is shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MadeTokenBody {
+    /// Send it as `Authorization: Bearer <token>`.
+    pub token: String,
+    #[serde(flatten)]
+    pub info: ApiToken,
+}
+
+#[utoipa::path(post, path = "/tokens", tag = "accounts", request_body = NewTokenBody,
+    responses((status = 201, body = MadeTokenBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn create_token(
+    State(s): State<AppState>,
+    actor: Actor,
+    Body(b): Body<NewTokenBody>,
+) -> Result<(StatusCode, Json<MadeTokenBody>), ApiError> {
+    let req = TokenRequest { user_id: b.user_id, name: b.name, expires_in_days: b.expires_in_days };
+    let made = tokens::create(s.store.as_ref(), &actor, req, chrono::Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(MadeTokenBody { token: made.secret, info: made.token })))
+}
+
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "the token's id")),
+    responses((status = 204), (status = 404, body = super::ErrorBody)))]
+pub async fn revoke_token(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
+    tokens::revoke(s.store.as_ref(), &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What signing an account out everywhere ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedOut {
+    pub sessions_ended: u64,
+    pub tokens_revoked: u64,
+}
+
+#[utoipa::path(post, path = "/users/{id}/sign-out", tag = "accounts",
+    params(("id" = i64, Path, description = "the account's id")),
+    responses((status = 200, body = SignedOut), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn sign_out(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Id>,
+) -> Result<Json<SignedOut>, ApiError> {
+    let (sessions_ended, tokens_revoked) = tokens::sign_out_everywhere(s.store.as_ref(), &actor, id).await?;
+    Ok(Json(SignedOut { sessions_ended, tokens_revoked }))
 }

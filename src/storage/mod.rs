@@ -5,6 +5,7 @@
 //! every update carries the version the caller last saw and is refused
 //! with [`StoreError::Conflict`] when it is stale.
 
+mod credentials;
 mod error;
 mod followup;
 mod import;
@@ -14,6 +15,7 @@ mod notify;
 mod query;
 mod sql;
 
+pub use credentials::*;
 pub use error::StoreError;
 pub use followup::*;
 pub use import::*;
@@ -151,13 +153,9 @@ pub trait AccountStore: Send + Sync {
     async fn list_users(&self) -> Result<Vec<User>>;
     async fn find_user(&self, username: &str) -> Result<Option<User>>;
     async fn create_user(&self, new: NewUser) -> Result<User>;
-    async fn set_password_hash(&self, user_id: Id, hash: &str) -> Result<()>;
     /// Changes an account's role, unit, name or disabling; disabling ends
     /// its browser sessions in the same transaction.
     async fn update_user(&self, user_id: Id, changes: UserChanges) -> Result<User>;
-    /// Stores the hash of a new token; the token itself is never stored.
-    async fn create_token(&self, user_id: Id, token_hash: &str, name: &str) -> Result<()>;
-    async fn actor_for_token(&self, token_hash: &str) -> Result<Option<Actor>>;
     /// Records a browser session (its token's hash and its CSRF token).
     async fn create_session(&self, user_id: Id, token_hash: &str, csrf: &str, expires_at: DateTime<Utc>) -> Result<()>;
     /// The live session with this token hash, with its account.
@@ -186,6 +184,7 @@ pub trait Store:
     + FollowUpStore
     + MeetingStore
     + AccountStore
+    + CredentialStore
     + AdminStore
     + NotifyStore
     + ImportStore
@@ -198,6 +197,7 @@ impl<T> Store for T where
         + FollowUpStore
         + MeetingStore
         + AccountStore
+        + CredentialStore
         + AdminStore
         + NotifyStore
         + ImportStore

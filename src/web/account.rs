@@ -1,20 +1,51 @@
-//! Changing one's own password, and the accounts page of administrators
-//! (add an account, reset a password).
+//! My account (我的账号): changing one's password (which signs out the
+//! other browsers), ending the other sessions, and one's API tokens —
+//! made (shown once), listed with their last use, revoked.
 
+use super::format;
 use super::i18n::Tr;
 use super::login::csrf_refusal;
-use super::names::Names;
 use super::session::WebUser;
 use super::{render, UserChrome};
-use crate::http::{parse_new_user, ApiError, AppState, NewUserBody};
+use crate::credentials::{passwords, tokens};
+use crate::http::{ApiError, AppState};
+use crate::storage::ApiToken;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
-use tuijin_domain::access::Role;
 use tuijin_domain::Id;
+
+/// A token as a row of the page's table.
+pub struct TokenLine {
+    pub id: Id,
+    pub name: String,
+    pub owner: String,
+    pub created: String,
+    pub expires: String,
+    pub last_used: String,
+}
+
+impl TokenLine {
+    pub fn of(t: &ApiToken, tr: Tr) -> TokenLine {
+        TokenLine {
+            id: t.id,
+            name: t.name.clone(),
+            owner: t.username.clone(),
+            created: format::date_time(t.created_at, tr.lang),
+            expires: t
+                .expires_at
+                .map(|x| format::date_time(x, tr.lang))
+                .unwrap_or_else(|| tr.get("tokens.never").into()),
+            last_used: t
+                .last_used_at
+                .map(|x| format::date_time(x, tr.lang))
+                .unwrap_or_else(|| tr.get("tokens.unused").into()),
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -22,11 +53,56 @@ struct AccountPage {
     t: Tr,
     user: Option<UserChrome>,
     message: Option<String>,
-    error: Option<String>,
+    errors: Vec<String>,
+    /// A token just made: shown this once.
+    new_token: Option<String>,
+    tokens: Vec<TokenLine>,
+    /// Live sessions of this account besides this one.
+    other_sessions: i64,
 }
 
-pub async fn page(user: WebUser) -> Response {
-    render(&AccountPage { t: user.tr, user: Some((&user).into()), message: None, error: None })
+/// The page with a message or errors, as `status`.
+async fn respond(
+    s: &AppState,
+    user: &WebUser,
+    status: StatusCode,
+    message: Option<String>,
+    errors: Vec<String>,
+    new_token: Option<String>,
+) -> Response {
+    let me = user.actor.user_id;
+    let now = chrono::Utc::now();
+    let (tokens, sessions) = match (s.store.list_tokens(Some(me)).await, s.store.count_sessions(me, now).await) {
+        (Ok(t), Ok(n)) => (t, n),
+        (Err(e), _) | (_, Err(e)) => return ApiError::from(e).into_response(),
+    };
+    let page = AccountPage {
+        t: user.tr,
+        user: Some(user.into()),
+        message,
+        errors,
+        new_token,
+        tokens: tokens.iter().map(|t| TokenLine::of(t, user.tr)).collect(),
+        other_sessions: (sessions - 1).max(0),
+    };
+    let mut res = render(&page);
+    *res.status_mut() = status;
+    res
+}
+
+/// A refusal of the services as the page's errors (field errors as
+/// sentences), anything else as its own answer.
+async fn refused(s: &AppState, user: &WebUser, e: ApiError) -> Response {
+    match e {
+        ApiError::Invalid(inv) => {
+            respond(s, user, StatusCode::UNPROCESSABLE_ENTITY, None, inv.messages(user.tr.lang), None).await
+        }
+        other => other.into_response(),
+    }
+}
+
+pub async fn page(State(s): State<AppState>, user: WebUser) -> Response {
+    respond(&s, &user, StatusCode::OK, None, Vec::new(), None).await
 }
 
 #[derive(Deserialize)]
@@ -37,261 +113,98 @@ pub struct PasswordForm {
     repeat: String,
 }
 
-async fn hash(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
-        .await
-        .map_err(|_| ApiError::Internal)?
-        .map_err(|_| ApiError::Internal)
-}
-
+/// Changes one's own password; every other browser signed in to the
+/// account is signed out (this one stays).
 pub async fn change_password(State(s): State<AppState>, user: WebUser, Form(f): Form<PasswordForm>) -> Response {
     if let Some(refusal) = csrf_refusal(&user, &f.csrf) {
         return refusal;
     }
     let t = user.tr;
     let stored = match s.store.find_user(&user.actor.username).await {
-        Ok(Some(u)) => u.password_hash,
-        Ok(None) => None,
+        Ok(u) => u.and_then(|u| u.password_hash),
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let current = f.current;
-    let ok = tokio::task::spawn_blocking(move || stored.is_some_and(|h| crate::auth::verify_password(&current, &h)))
-        .await
-        .unwrap_or(false);
-    let error = if !ok {
+    let error = if !passwords::verify(f.current, stored).await {
         Some("account.wrong")
-    } else if f.new.chars().count() < 8 {
-        Some("account.short")
     } else if f.new != f.repeat {
         Some("account.mismatch")
     } else {
         None
     };
     if let Some(key) = error {
-        let page = AccountPage { t, user: Some((&user).into()), message: None, error: Some(t.get(key).to_string()) };
-        let mut res = render(&page);
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return res;
+        return respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, vec![t.get(key).to_string()], None).await;
     }
-    let result = match hash(f.new).await {
-        Ok(h) => s.store.set_password_hash(user.actor.user_id, &h).await.map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
-    if let Err(e) = result {
-        return e.into_response();
-    }
-    render(&AccountPage {
-        t,
-        user: Some((&user).into()),
-        message: Some(t.get("account.done").to_string()),
-        error: None,
-    })
-}
-
-pub struct UserRow {
-    pub id: Id,
-    pub username: String,
-    pub name: String,
-    pub role: &'static str,
-    pub unit: String,
-    pub disabled: bool,
-    pub email: String,
-    /// The linked person's id, or "".
-    pub person: String,
-    /// The administrator's own row: no disabling or demoting it.
-    pub me: bool,
-}
-
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
-
-#[derive(Template)]
-#[template(path = "users.html")]
-struct UsersPage {
-    t: Tr,
-    user: Option<UserChrome>,
-    users: Vec<UserRow>,
-    roles: Vec<Choice>,
-    units: Vec<Choice>,
-    people: Vec<Choice>,
-    message: Option<String>,
-    errors: Vec<String>,
-}
-
-fn role_label(role: Role, t: Tr) -> String {
-    t.get(&format!("role.{}", role.as_str())).to_string()
-}
-
-async fn users_page(
-    s: &AppState,
-    user: &WebUser,
-    message: Option<String>,
-    errors: Vec<String>,
-) -> Result<UsersPage, ApiError> {
-    let t = user.tr;
-    let names = Names::load(s.store.as_ref()).await?;
-    let users = s
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .map(|u| UserRow {
-            id: u.id,
-            username: u.username,
-            name: u.display_name,
-            role: u.role.as_str(),
-            unit: u.unit_id.map(|id| id.to_string()).unwrap_or_default(),
-            disabled: u.disabled,
-            email: u.email.unwrap_or_default(),
-            person: u.person_id.map(|id| id.to_string()).unwrap_or_default(),
-            me: u.id == user.actor.user_id,
-        })
-        .collect();
-    Ok(UsersPage {
-        t,
-        user: Some(user.into()),
-        users,
-        roles: Role::ALL.iter().map(|r| Choice { value: r.as_str().into(), label: role_label(*r, t) }).collect(),
-        units: names.unit_list.iter().map(|(i, n)| Choice { value: i.to_string(), label: n.clone() }).collect(),
-        people: names.person_list.iter().map(|(i, n)| Choice { value: i.to_string(), label: n.clone() }).collect(),
-        message,
-        errors,
-    })
-}
-
-fn admins_only(user: &WebUser) -> Option<Response> {
-    (!user.actor.may_manage_accounts())
-        .then(|| (StatusCode::FORBIDDEN, user.tr.get("edit.refused").to_string()).into_response())
-}
-
-async fn respond(
-    s: &AppState,
-    user: &WebUser,
-    status: StatusCode,
-    message: Option<String>,
-    errors: Vec<String>,
-) -> Response {
-    match users_page(s, user, message, errors).await {
-        Ok(p) => {
-            let mut res = render(&p);
-            *res.status_mut() = status;
-            res
-        }
-        Err(e) => e.into_response(),
-    }
-}
-
-pub async fn users(State(s): State<AppState>, user: WebUser) -> Response {
-    if let Some(r) = admins_only(&user) {
-        return r;
-    }
-    respond(&s, &user, StatusCode::OK, None, Vec::new()).await
-}
-
-#[derive(Deserialize)]
-pub struct NewUserForm {
-    csrf: String,
-    username: String,
-    display_name: String,
-    role: String,
-    unit_id: String,
-    password: String,
-}
-
-pub async fn add_user(State(s): State<AppState>, user: WebUser, Form(f): Form<NewUserForm>) -> Response {
-    if let Some(r) = admins_only(&user).or_else(|| csrf_refusal(&user, &f.csrf)) {
-        return r;
-    }
-    let t = user.tr;
-    let Some(role) = Role::parse(&f.role) else {
-        return respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, vec![f.role]).await;
-    };
-    let body = NewUserBody {
-        username: f.username,
-        display_name: f.display_name,
-        role,
-        unit_id: f.unit_id.parse().ok(),
-        password: Some(f.password),
-    };
-    let created = match tokio::task::spawn_blocking(move || parse_new_user(body)).await {
-        Ok(Ok(new)) => s.store.create_user(new).await.map_err(ApiError::from),
-        Ok(Err(e)) => Err(e),
-        Err(_) => Err(ApiError::Internal),
-    };
-    match created {
-        Ok(_) => respond(&s, &user, StatusCode::OK, Some(t.get("users.created").to_string()), Vec::new()).await,
-        Err(ApiError::Invalid(inv)) => {
-            let errors = inv.messages(t.lang);
-            respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
-        }
-        Err(e) => e.into_response(),
+    let (me, name) = (user.actor.user_id, user.actor.username.clone());
+    match passwords::set(s.store.as_ref(), &user.actor, me, &name, f.new, Some(&user.token_hash)).await {
+        Ok(()) => respond(&s, &user, StatusCode::OK, Some(t.get("account.done").to_string()), Vec::new(), None).await,
+        Err(e) => refused(&s, &user, e).await,
     }
 }
 
 #[derive(Deserialize)]
-pub struct ResetForm {
+pub struct CsrfOnly {
     csrf: String,
-    password: String,
 }
 
-pub async fn reset_password(
-    State(s): State<AppState>,
-    user: WebUser,
-    Path(id): Path<Id>,
-    Form(f): Form<ResetForm>,
-) -> Response {
-    if let Some(r) = admins_only(&user).or_else(|| csrf_refusal(&user, &f.csrf)) {
-        return r;
+/// Signs the account out of every other browser.
+pub async fn end_other_sessions(State(s): State<AppState>, user: WebUser, Form(f): Form<CsrfOnly>) -> Response {
+    if let Some(refusal) = csrf_refusal(&user, &f.csrf) {
+        return refusal;
     }
-    let t = user.tr;
-    if f.password.chars().count() < 8 {
-        return respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, vec![t.get("account.short").to_string()])
-            .await;
-    }
-    let result = match hash(f.password).await {
-        Ok(h) => s.store.set_password_hash(id, &h).await.map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => respond(&s, &user, StatusCode::OK, Some(t.get("users.reset_done").to_string()), Vec::new()).await,
-        Err(e) => e.into_response(),
-    }
-}
-
-/// An administrator changes an account's name, role, unit or disabling.
-pub async fn change_user(
-    State(s): State<AppState>,
-    user: WebUser,
-    Path(id): Path<Id>,
-    body: axum::body::Bytes,
-) -> Response {
-    let f = super::form::FormData::parse(&body);
-    if let Some(r) = admins_only(&user).or_else(|| csrf_refusal(&user, &f.text("csrf").unwrap_or_default())) {
-        return r;
-    }
-    let t = user.tr;
-    let role = f.text("role").unwrap_or_default();
-    let Some(role) = Role::parse(&role) else {
-        return respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, vec![role]).await;
-    };
-    let patch = crate::http::UserPatch {
-        display_name: f.text("display_name"),
-        role: Some(role),
-        unit_id: Some(f.text("unit_id").and_then(|u| u.parse().ok())),
-        // A hidden "false" precedes the checkbox; the last value is the answer.
-        disabled: Some(f.all("disabled").last().is_some_and(|d| d == "true")),
-        // Absent (an older form) keeps the stored value; empty clears it.
-        email: f.text("email").map(|e| Some(e).filter(|e| !e.is_empty())),
-        person_id: f.text("person_id").map(|p| p.parse().ok()),
-    };
-    match crate::http::change_user(&s, &user.actor, id, patch).await {
-        Ok(_) => respond(&s, &user, StatusCode::OK, Some(t.get("ref.saved").to_string()), Vec::new()).await,
-        Err(ApiError::Invalid(inv)) => {
-            let errors = inv.messages(t.lang);
-            respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
+    match s.store.end_sessions(&user.actor, user.actor.user_id, Some(&user.token_hash)).await {
+        Ok(n) => {
+            let message = user.tr.get("account.sessions_ended").replace("{n}", &n.to_string());
+            respond(&s, &user, StatusCode::OK, Some(message), Vec::new(), None).await
         }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewTokenForm {
+    csrf: String,
+    name: String,
+    /// Days, or "" for no expiry.
+    #[serde(default)]
+    expires_in_days: String,
+}
+
+/// Makes an API token and shows it once.
+pub async fn create_token(State(s): State<AppState>, user: WebUser, Form(f): Form<NewTokenForm>) -> Response {
+    if let Some(refusal) = csrf_refusal(&user, &f.csrf) {
+        return refusal;
+    }
+    let days = match f.expires_in_days.trim() {
+        "" => None,
+        d => match d.parse() {
+            Ok(d) => Some(d),
+            Err(_) => Some(0), // refused by the service, naming the field
+        },
+    };
+    let req = tokens::TokenRequest { user_id: None, name: f.name, expires_in_days: days };
+    match tokens::create(s.store.as_ref(), &user.actor, req, chrono::Utc::now()).await {
+        Ok(made) => {
+            let message = user.tr.get("tokens.made").to_string();
+            respond(&s, &user, StatusCode::CREATED, Some(message), Vec::new(), Some(made.secret)).await
+        }
+        Err(e) => refused(&s, &user, e).await,
+    }
+}
+
+/// Revokes a token: one's own, or — for an administrator, from the
+/// accounts page — anyone's. Back to the page it was revoked from.
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Id>,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    if let Some(refusal) = csrf_refusal(&user, &f.csrf) {
+        return refusal;
+    }
+    match tokens::revoke(s.store.as_ref(), &user.actor, id).await {
+        Ok(t) if t.user_id == user.actor.user_id => Redirect::to("/account").into_response(),
+        Ok(_) => Redirect::to("/admin/users").into_response(),
         Err(e) => e.into_response(),
     }
 }

@@ -127,7 +127,9 @@ async fn minutes(s: &AppState, user: &WebUser, query: &[(String, String)]) -> Re
 pub async fn respond(doc: Document, format: Format, names: (&str, &str), lang: Lang) -> Response {
     match tokio::task::spawn_blocking(move || crate::documents::write(&doc, format, lang)).await {
         Ok(Ok(bytes)) if format == Format::Html => {
-            ([(header::CONTENT_TYPE, format.content_type().to_string())], bytes).into_response()
+            let csp = crate::documents::html::content_security_policy(&String::from_utf8_lossy(&bytes));
+            ([(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_SECURITY_POLICY, csp)], bytes)
+                .into_response()
         }
         Ok(Ok(bytes)) => {
             let disposition = format!(

@@ -12,6 +12,12 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// A moment in the server's local time, to the minute: 2026年12月1日 09:05 / 1 Dec 2026 09:05.
+pub fn date_time(at: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
+    let local = at.with_timezone(&chrono::Local);
+    format!("{} {}", date(local.date_naive(), lang), local.format("%H:%M"))
+}
+
 /// For dense tables: month and day when the date falls in the current
 /// year (6月30日 / 30 Jun), the full date otherwise.
 pub fn short_date(d: NaiveDate, today: NaiveDate, lang: Lang) -> String {

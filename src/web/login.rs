@@ -2,10 +2,11 @@
 
 use super::i18n::Tr;
 use super::session::{
-    browser_lang, cookie, set_cookie, ClientAddr, WebUser, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE,
-    SESSION_HOURS,
+    browser_lang, cookie, set_cookie, ClientAddr, WebUser, DEVICE_COOKIE, DEVICE_DAYS, LANG_COOKIE, LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE, SESSION_HOURS,
 };
 use super::{render, UserChrome};
+use crate::credentials::signin::Attempt;
 use crate::http::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -30,36 +31,58 @@ pub struct NextParam {
     next: Option<String>,
 }
 
-/// Only paths on this server, never another site.
+/// Only a path on this site, never another site: it starts with one
+/// slash, holds no backslash, whitespace or control character (browsers
+/// drop tabs and newlines from a `Location`, so "/\t/evil.example" would
+/// become "//evil.example") and parses as a path without a host.
+/// Anything else is the overview.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".into(),
+    let Some(n) = next else { return "/".into() };
+    let plain = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    let local = plain
+        && n.parse::<axum::http::Uri>().is_ok_and(|u| u.scheme().is_none() && u.authority().is_none())
+        && axum::http::HeaderValue::from_str(n).is_ok();
+    if local {
+        n.to_string()
+    } else {
+        "/".into()
     }
 }
 
+/// The sign-in page again, with a message (a key of the strings, with
+/// `{n}` replaced by `n` when given).
 fn login_page(
+    s: &AppState,
     headers: &HeaderMap,
     status: StatusCode,
     next: String,
     username: String,
-    error: Option<&str>,
+    error: Option<(&str, Option<i64>)>,
 ) -> Response {
     let t = Tr::new(browser_lang(headers));
     // Double-submit token: the same random value in a cookie and the form.
     let csrf = crate::auth::new_token();
-    let page =
-        LoginPage { t, user: None, csrf: csrf.clone(), next, username, error: error.map(|k| t.get(k).to_string()) };
+    let error = error.map(|(k, n)| match n {
+        Some(n) => t.get(k).replace("{n}", &n.to_string()),
+        None => t.get(k).to_string(),
+    });
+    let page = LoginPage { t, user: None, csrf: csrf.clone(), next, username, error };
     let mut res = render(&page);
     *res.status_mut() = status;
-    if let Ok(v) = set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600).parse() {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    add_cookie(&mut res, &set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, s.secure_cookies));
     res
 }
 
-pub async fn form(headers: HeaderMap, Query(p): Query<NextParam>) -> Response {
-    login_page(&headers, StatusCode::OK, safe_next(p.next.as_deref()), String::new(), None)
+fn add_cookie(res: &mut Response, cookie: &str) {
+    if let Ok(v) = cookie.parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+pub async fn form(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<NextParam>) -> Response {
+    login_page(&s, &headers, StatusCode::OK, safe_next(p.next.as_deref()), String::new(), None)
 }
 
 #[derive(Deserialize)]
@@ -79,45 +102,55 @@ pub async fn submit(
     let next = safe_next(f.next.as_deref());
     let username = f.username.trim().to_string();
     if cookie(&headers, LOGIN_CSRF_COOKIE) != Some(f.csrf.as_str()) {
-        return login_page(&headers, StatusCode::FORBIDDEN, next, username, Some("login.csrf"));
+        return login_page(&s, &headers, StatusCode::FORBIDDEN, next, username, Some(("login.csrf", None)));
     }
-    if !s.throttle.allowed(&username, &addr) {
-        return login_page(&headers, StatusCode::TOO_MANY_REQUESTS, next, username, Some("login.throttled"));
-    }
-    let user = match s.store.find_user(&username).await {
-        Ok(u) => u,
-        Err(e) => return crate::http::ApiError::from(e).into_response(),
+    let store = s.store.as_ref();
+    let device = match cookie(&headers, DEVICE_COOKIE) {
+        Some(c) => s.signin.device_of(store, c, &username).await,
+        None => None,
     };
-    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let password = f.password;
-    // argon2 takes tens of milliseconds: off the async workers.
-    let ok = tokio::task::spawn_blocking(move || hash.is_some_and(|h| crate::auth::verify_password(&password, &h)))
-        .await
-        .unwrap_or(false);
-    let Some(user) = user.filter(|_| ok) else {
-        s.throttle.failed(&username, &addr);
-        return login_page(&headers, StatusCode::UNAUTHORIZED, next, username, Some("login.failed"));
+    let now = chrono::Utc::now();
+    let user = match s.signin.attempt(store, &username, f.password, &addr, device.as_deref(), now).await {
+        Ok(Attempt::SignedIn(user)) => user,
+        Ok(Attempt::Wait(secs)) => {
+            let mut res = login_page(
+                &s,
+                &headers,
+                StatusCode::TOO_MANY_REQUESTS,
+                next,
+                username,
+                Some(("login.throttled", Some(secs))),
+            );
+            if let Ok(v) = secs.to_string().parse() {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return res;
+        }
+        Ok(Attempt::Failed) => {
+            return login_page(&s, &headers, StatusCode::UNAUTHORIZED, next, username, Some(("login.failed", None)))
+        }
+        Ok(Attempt::Disabled) => {
+            return login_page(&s, &headers, StatusCode::FORBIDDEN, next, username, Some(("login.disabled", None)))
+        }
+        Err(e) => return e.into_response(),
     };
-    // Said only to someone who knows the password: no hint to a guesser.
-    if user.disabled {
-        return login_page(&headers, StatusCode::FORBIDDEN, next, username, Some("login.disabled"));
-    }
-    s.throttle.succeeded(&username);
     let token = crate::auth::new_token();
-    let expires = chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS);
+    let expires = now + chrono::Duration::hours(SESSION_HOURS);
     if let Err(e) =
         s.store.create_session(user.id, &crate::auth::token_hash(&token), &crate::auth::new_token(), expires).await
     {
         return crate::http::ApiError::from(e).into_response();
     }
     let mut res = Redirect::to(&next).into_response();
-    for c in [
-        set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600),
-        set_cookie(LOGIN_CSRF_COOKIE, "", 0),
-        set_cookie(LANG_COOKIE, &user.language, 365 * 86400),
-    ] {
-        if let Ok(v) = c.parse() {
-            res.headers_mut().append(header::SET_COOKIE, v);
+    let secure = s.secure_cookies;
+    add_cookie(&mut res, &set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600, secure));
+    add_cookie(&mut res, &set_cookie(LOGIN_CSRF_COOKIE, "", 0, secure));
+    add_cookie(&mut res, &set_cookie(LANG_COOKIE, &user.language, 365 * 86400, secure));
+    // This browser now knows the account: a guesser elsewhere cannot slow it down.
+    if device.is_none() {
+        match s.signin.device_cookie(store, &user.username).await {
+            Ok(d) => add_cookie(&mut res, &set_cookie(DEVICE_COOKIE, &d, DEVICE_DAYS * 86400, secure)),
+            Err(e) => tracing::warn!(error = ?e, "no device cookie"),
         }
     }
     res
@@ -143,9 +176,7 @@ pub async fn logout(State(s): State<AppState>, user: WebUser, Form(f): Form<Csrf
         return crate::http::ApiError::from(e).into_response();
     }
     let mut res = Redirect::to("/login").into_response();
-    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0).parse() {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    add_cookie(&mut res, &set_cookie(SESSION_COOKIE, "", 0, s.secure_cookies));
     res
 }
 
@@ -168,9 +199,7 @@ pub async fn language(
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())));
     let mut res = Redirect::to(&safe_next(back.as_deref())).into_response();
-    if let Ok(v) = set_cookie(LANG_COOKIE, lang, 365 * 86400).parse() {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    add_cookie(&mut res, &set_cookie(LANG_COOKIE, lang, 365 * 86400, s.secure_cookies));
     res
 }
 
@@ -185,5 +214,12 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
+        // Browsers drop tabs and newlines: "/\t/evil.example" would be "//evil.example".
+        for bad in ["/\t/evil.example", "/\n/evil.example", "/\r\n/x", "/x\ny", "/ /evil", "/\u{7f}x", "/\u{0}"] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(Some("/ledger?key_work=1&status=done")), "/ledger?key_work=1&status=done");
+        assert_eq!(safe_next(Some("/tasks/3#history")), "/tasks/3#history");
+        assert_eq!(safe_next(Some("/%09/evil.example")), "/%09/evil.example");
     }
 }

@@ -25,6 +25,16 @@ pub fn message(user: &WebUser, status: StatusCode, message: String, back: &str) 
     res
 }
 
+/// A message page for someone who may not be signed in (the refusal of a
+/// request before any page handler ran): no header of the signed-in user,
+/// back to the overview.
+pub fn plain_message(lang: tuijin_domain::Lang, status: StatusCode, message: String) -> Response {
+    let page = MessagePage { t: Tr::new(lang), user: None, message, back: "/".to_string() };
+    let mut res = render(&page);
+    *res.status_mut() = status;
+    res
+}
+
 /// A refused write in words: validation errors (e.g. "still referenced")
 /// and stale versions as a message page; anything else as the API error.
 pub fn refusal(user: &WebUser, e: ApiError, back: &str) -> Response {

@@ -31,11 +31,12 @@ mod session;
 mod task_edit;
 mod task_new;
 mod task_page;
-mod throttle;
+mod users;
 mod webhooks_admin;
 
+pub use message::plain_message;
 pub use names::Names;
-pub use throttle::LoginThrottle;
+pub use session::browser_lang;
 
 use crate::http::AppState;
 use askama::Template;
@@ -103,9 +104,13 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/key-works/{id}", post(reference_admin::save_key_work))
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
-        .route("/admin/users", get(account::users).post(account::add_user))
-        .route("/admin/users/{id}", post(account::change_user))
-        .route("/admin/users/{id}/password", post(account::reset_password))
+        .route("/account/sessions/end", post(account::end_other_sessions))
+        .route("/account/tokens", post(account::create_token))
+        .route("/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/admin/users", get(users::users).post(users::add_user))
+        .route("/admin/users/{id}", post(users::change_user))
+        .route("/admin/users/{id}/password", post(users::reset_password))
+        .route("/admin/users/{id}/sign-out", post(users::sign_out))
         .route("/notifications", get(notifications::page))
         .route("/notifications/{id}/ack", post(notifications::acknowledge))
         .route("/admin/webhooks", get(webhooks_admin::page).post(webhooks_admin::add))

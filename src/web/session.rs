@@ -18,6 +18,10 @@ pub const LOGIN_CSRF_COOKIE: &str = "tuijin_login_csrf";
 pub const LANG_COOKIE: &str = "tuijin_lang";
 /// A working day and then some; after that, sign in again.
 pub const SESSION_HOURS: i64 = 12;
+/// Marks a browser that has signed in to an account before (see
+/// `credentials::signin`): a guesser elsewhere cannot slow it down.
+pub const DEVICE_COOKIE: &str = "tuijin_device";
+pub const DEVICE_DAYS: i64 = 365;
 
 /// The signed-in user behind a page request.
 pub struct WebUser {
@@ -40,9 +44,11 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// `Set-Cookie` for a cookie only the server reads.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: i64) -> String {
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}")
+/// `Set-Cookie` for a cookie only the server reads; `secure` when the
+/// site is served over HTTPS, so the browser never sends it in clear.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
 /// The language for pages without a user: the one last chosen in this
@@ -90,16 +96,19 @@ impl FromRequestParts<AppState> for WebUser {
     }
 }
 
-/// The client's address, for throttling; "unknown" when not served with
+/// The client's address, for throttling: the peer's, or the forwarded
+/// one when the peer is a trusted proxy; "unknown" when not served with
 /// connection info.
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(ClientAddr(addr.unwrap_or_else(|| "unknown".into())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let forwarded: Vec<&str> =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+        Ok(ClientAddr(state.signin.client_address(peer, &forwarded)))
     }
 }
 
@@ -117,7 +126,9 @@ mod tests {
 
     #[test]
     fn session_cookies_are_http_only_and_same_site() {
-        let c = set_cookie(SESSION_COOKIE, "x", 60);
+        let c = set_cookie(SESSION_COOKIE, "x", 60, false);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Path=/"));
+        assert!(!c.contains("Secure"));
+        assert!(set_cookie(SESSION_COOKIE, "x", 60, true).ends_with("; Secure"));
     }
 }

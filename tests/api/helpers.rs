@@ -59,7 +59,13 @@ pub async fn account(store: &Arc<dyn Store>, username: &str, role: Role, unit_id
         .await
         .unwrap();
     let token = tuijin::auth::new_token();
-    store.create_token(user.id, &tuijin::auth::token_hash(&token), "test").await.unwrap();
+    let new = tuijin::storage::NewToken {
+        user_id: user.id,
+        token_hash: tuijin::auth::token_hash(&token),
+        name: "test".into(),
+        expires_at: None,
+    };
+    store.create_token(&tuijin::storage::system_actor(), new).await.unwrap();
     token
 }
 

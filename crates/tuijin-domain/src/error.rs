@@ -39,6 +39,21 @@ pub enum Problem {
     },
     /// The caller's role may not change this field.
     NotAllowed,
+    /// Text holding an invisible control character (anything below U+0020
+    /// but tab and newline, DEL, U+0080–U+009F, U+FFFE/U+FFFF): such text
+    /// breaks the Word and Excel files made from the ledger.
+    ControlCharacter {
+        code_point: u32,
+    },
+    /// More entries than a list may hold.
+    TooMany {
+        max: usize,
+    },
+    /// A password that is too easy to guess (too short, blank, common, or
+    /// the username itself).
+    WeakPassword {
+        reason: &'static str,
+    },
 }
 
 impl Problem {
@@ -55,6 +70,9 @@ impl Problem {
             Problem::Cycle => "cycle",
             Problem::Conflicting { .. } => "conflicting",
             Problem::NotAllowed => "not_allowed",
+            Problem::ControlCharacter { .. } => "control_character",
+            Problem::TooMany { .. } => "too_many",
+            Problem::WeakPassword { .. } => "weak_password",
         }
     }
 }
@@ -94,6 +112,9 @@ impl FieldError {
             (Problem::UnknownReference { what, id }, Lang::En) => {
                 format!("{name}: no such {} ({id})", field_label(what, lang))
             }
+            // A race caught by the database's unique index may not know the value.
+            (Problem::Duplicate { value }, Lang::Zh) if value.is_empty() => format!("该{name}已存在"),
+            (Problem::Duplicate { value }, Lang::En) if value.is_empty() => format!("this {name} already exists"),
             (Problem::Duplicate { value }, Lang::Zh) => format!("{name}“{value}”已存在"),
             (Problem::Duplicate { value }, Lang::En) => format!("{name} \"{value}\" already exists"),
             (Problem::Cycle, Lang::Zh) => format!("{name}会形成循环"),
@@ -101,6 +122,15 @@ impl FieldError {
             (Problem::Conflicting { detail }, _) => format!("{name}：{}", conflict_label(detail, lang)),
             (Problem::NotAllowed, Lang::Zh) => format!("您的角色不能修改{name}"),
             (Problem::NotAllowed, Lang::En) => format!("your role may not change {name}"),
+            (Problem::ControlCharacter { code_point }, Lang::Zh) => {
+                format!("{name}含有不可见的控制字符（U+{code_point:04X}），请删除后重试")
+            }
+            (Problem::ControlCharacter { code_point }, Lang::En) => {
+                format!("{name} contains an invisible control character (U+{code_point:04X}): remove it")
+            }
+            (Problem::TooMany { max }, Lang::Zh) => format!("{name}最多{max}个"),
+            (Problem::TooMany { max }, Lang::En) => format!("{name}: at most {max}"),
+            (Problem::WeakPassword { reason }, _) => format!("{name}{}", weak_password_label(reason, lang)),
         }
     }
 }
@@ -169,6 +199,17 @@ fn expected_label(expected: &str, lang: Lang) -> &'static str {
         ),
         "document_format" => lang.pick("docx、xlsx 或 html", "docx, xlsx or html"),
         _ => lang.pick("有效的值", "a valid value"),
+    }
+}
+
+fn weak_password_label(reason: &str, lang: Lang) -> &'static str {
+    match reason {
+        "short" => lang.pick("至少需要8个字符", " must be at least 8 characters"),
+        "long" => lang.pick("不能超过128个字符", " must be at most 128 characters"),
+        "blank" => lang.pick("不能全是空格", " cannot be only spaces"),
+        "username" => lang.pick("不能与用户名相同", " cannot be the username"),
+        "repetitive" => lang.pick("不能只由一个字符重复组成", " cannot be one character repeated"),
+        _ => lang.pick("过于常见，容易被猜中，请换一个", " is too common and easy to guess: choose another"),
     }
 }
 

@@ -4,7 +4,7 @@
 //! extension stays on record and is shown beside the new one.
 
 use crate::error::{Invalid, Problem};
-use crate::patch::{optional_text, required_text, Valid};
+use crate::patch::{check_date, optional_text, required_text, Valid};
 use crate::{Id, Lang};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,7 @@ impl ExtensionFields {
     pub fn validate(mut self, current: Option<NaiveDate>) -> Result<Valid<ExtensionFields>, Invalid> {
         let mut inv = Invalid::default();
         required_text(&mut inv, "reason", &mut self.reason, 1000);
+        check_date(&mut inv, "requested_date", Some(self.requested_date));
         if current.is_some_and(|c| self.requested_date <= c) {
             inv.push("requested_date", Problem::Conflicting { detail: "extension_not_later" });
         }

@@ -15,12 +15,14 @@ pub mod lang;
 pub mod meeting;
 pub mod milestone;
 pub mod number;
+pub mod password;
 pub mod patch;
 pub mod period;
 pub mod person;
 pub mod relation;
 pub mod reminder;
 pub mod report;
+pub mod signin;
 pub mod task;
 #[cfg(test)]
 mod testing;

@@ -5,7 +5,7 @@
 pub mod agenda;
 
 use crate::error::{Invalid, Problem};
-use crate::patch::{dedupe, optional_text, required_text, set, Valid};
+use crate::patch::{check_date, dedupe, optional_text, required_text, set, Valid};
 use crate::{Id, Lang};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -76,6 +76,7 @@ impl MeetingFields {
     pub fn validate(mut self) -> Result<Valid<MeetingFields>, Invalid> {
         let mut inv = Invalid::default();
         optional_text(&mut inv, "title", &mut self.title, 200);
+        check_date(&mut inv, "held_on", Some(self.held_on));
         dedupe(&mut self.key_work_ids);
         if self.key_work_ids.is_empty() {
             inv.push("key_work_ids", Problem::Required);
@@ -195,6 +196,7 @@ impl DecisionFields {
         if self.leader_ids.is_empty() {
             inv.push("leader_ids", Problem::Required);
         }
+        check_date(&mut inv, "deadline", self.deadline);
         match self.deadline {
             None => inv.push("deadline", Problem::Required),
             Some(d) if d < held_on => inv.push("deadline", Problem::Conflicting { detail: "deadline_before_meeting" }),

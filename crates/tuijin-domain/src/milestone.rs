@@ -2,7 +2,7 @@
 
 use crate::error::Invalid;
 use crate::number::check_non_negative;
-use crate::patch::{nullable, required_text, set, Valid};
+use crate::patch::{check_date, nullable, required_text, set, Valid};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,8 @@ impl MilestoneFields {
     pub fn validate(mut self) -> Result<Valid<MilestoneFields>, Invalid> {
         let mut inv = Invalid::default();
         required_text(&mut inv, "title", &mut self.title, 200);
+        check_date(&mut inv, "planned_date", Some(self.planned_date));
+        check_date(&mut inv, "actual_date", self.actual_date);
         if let Some(v) = &self.planned_value {
             check_non_negative(&mut inv, "planned_value", v);
         }

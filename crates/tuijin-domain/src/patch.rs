@@ -45,22 +45,82 @@ pub fn set<T: Clone>(target: &mut T, patch: &Option<T>) {
     }
 }
 
-/// Trims a required text and checks its length.
+/// Trims a required text, turns CRLF into LF, and checks its length and
+/// characters.
 pub fn required_text(inv: &mut Invalid, field: &str, value: &mut String, max: usize) {
-    *value = value.trim().to_string();
+    *value = normalize_newlines(value.trim());
     if value.is_empty() {
         inv.push(field, Problem::Required);
+    } else {
+        check_text(inv, field, value, max);
+    }
+}
+
+/// Trims an optional text, turns CRLF into LF, and checks its length and
+/// characters.
+pub fn optional_text(inv: &mut Invalid, field: &str, value: &mut String, max: usize) {
+    *value = normalize_newlines(value.trim());
+    check_text(inv, field, value, max);
+}
+
+fn check_text(inv: &mut Invalid, field: &str, value: &str, max: usize) {
+    if let Some(c) = first_control(value) {
+        inv.push(field, Problem::ControlCharacter { code_point: c as u32 });
     } else if value.chars().count() > max {
         inv.push(field, Problem::TooLong { max });
     }
 }
 
-/// Trims an optional text and checks its length.
-pub fn optional_text(inv: &mut Invalid, field: &str, value: &mut String, max: usize) {
-    *value = value.trim().to_string();
-    if value.chars().count() > max {
-        inv.push(field, Problem::TooLong { max });
+/// Browsers send a textarea's line breaks as CRLF; text is kept with LF.
+pub fn normalize_newlines(s: &str) -> String {
+    if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        s.to_string()
     }
+}
+
+/// Whether a character may not be stored in text: C0 controls other than
+/// tab and newline, DEL and the C1 controls, and the two noncharacters
+/// U+FFFE and U+FFFF. XML 1.0 (inside every .docx and .xlsx) cannot hold
+/// most of them, and PostgreSQL refuses U+0000 outright.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}'
+}
+
+/// The first forbidden character of a text (carriage returns count: text
+/// is normalised before it is checked).
+pub fn first_control(s: &str) -> Option<char> {
+    s.chars().find(|c| is_forbidden_char(*c))
+}
+
+/// The text without forbidden characters, CRLF as LF: for values read
+/// from files (an imported workbook) rather than typed by a user.
+pub fn strip_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(|c| is_forbidden_char(c) || c == '\r') {
+        std::borrow::Cow::Owned(normalize_newlines(s).chars().filter(|c| !is_forbidden_char(*c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// The first and last year a date may fall in. Offices plan decades
+/// ahead at most; year 0 or 9999 is a typing slip, and Excel cannot hold
+/// a date before 1900.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2199;
+
+/// Records a date outside [`FIRST_YEAR`]–[`LAST_YEAR`].
+pub fn check_date(inv: &mut Invalid, field: &str, date: Option<chrono::NaiveDate>) {
+    use chrono::Datelike;
+    if date.is_some_and(|d| !(FIRST_YEAR..=LAST_YEAR).contains(&d.year())) {
+        inv.push(field, date_range_problem());
+    }
+}
+
+/// The problem of a date outside the allowed years.
+pub fn date_range_problem() -> Problem {
+    Problem::OutOfRange { min: format!("{FIRST_YEAR}-01-01"), max: format!("{LAST_YEAR}-12-31") }
 }
 
 /// Removes duplicates keeping the first occurrence's order.
@@ -109,6 +169,52 @@ mod tests {
         required_text(&mut inv, "code", &mut blank, 10);
         assert_eq!(inv.0[0].problem.code(), "too_long");
         assert_eq!(inv.0[1].problem.code(), "required");
+    }
+
+    #[test]
+    fn control_characters_are_refused_naming_the_field() {
+        for bad in ["\u{1}标题", "标\u{b}题", "\0", "a\u{7f}", "a\u{85}b", "x\u{FFFF}"] {
+            let mut inv = Invalid::default();
+            let mut s = bad.to_string();
+            required_text(&mut inv, "title", &mut s, 100);
+            assert_eq!(inv.0.len(), 1, "{bad:?}");
+            assert_eq!(inv.0[0].field, "title");
+            assert_eq!(inv.0[0].problem.code(), "control_character");
+        }
+        let mut inv = Invalid::default();
+        let mut s = "一\r\n二\r三\t四\n五".to_string();
+        optional_text(&mut inv, "description", &mut s, 100);
+        assert!(inv.is_empty());
+        assert_eq!(s, "一\n二\n三\t四\n五");
+    }
+
+    #[test]
+    fn the_message_names_the_character() {
+        let mut inv = Invalid::default();
+        let mut s = "a\u{1}".to_string();
+        required_text(&mut inv, "title", &mut s, 100);
+        assert_eq!(inv.messages(crate::Lang::Zh)[0], "标题含有不可见的控制字符（U+0001），请删除后重试");
+    }
+
+    #[test]
+    fn imported_text_is_stripped() {
+        assert_eq!(strip_controls("道路\u{1}更新\r\n二期\u{b}"), "道路更新\n二期");
+        assert!(matches!(strip_controls("干净的文字"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn dates_keep_to_sane_years() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+        let mut inv = Invalid::default();
+        check_date(&mut inv, "due_date", d(1900, 1, 1));
+        check_date(&mut inv, "due_date", d(2199, 12, 31));
+        check_date(&mut inv, "due_date", None);
+        assert!(inv.is_empty());
+        check_date(&mut inv, "due_date", d(0, 1, 1));
+        check_date(&mut inv, "start_date", d(2200, 1, 1));
+        check_date(&mut inv, "start_date", d(1899, 12, 31));
+        assert_eq!(inv.0.len(), 3);
+        assert_eq!(inv.messages(crate::Lang::Zh)[0], "完成时限应在1900-01-01到2199-12-31之间");
     }
 
     #[test]

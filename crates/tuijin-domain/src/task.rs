@@ -2,7 +2,11 @@
 
 use crate::error::{Invalid, Problem};
 use crate::number::{check_non_negative, check_percent};
-use crate::patch::{dedupe, nullable, optional_text, required_text, set, Valid};
+use crate::patch::{check_date, dedupe, first_control, nullable, optional_text, required_text, set, Valid};
+
+/// A task carries a few tags for filtering, not a word cloud; every tag is
+/// stored in each row and shown in the ledger.
+pub const MAX_TAGS: usize = 20;
 use crate::{Id, Lang};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -202,6 +206,8 @@ impl TaskFields {
         if self.supporting_unit_ids.contains(&self.lead_unit_id) {
             inv.push("supporting_unit_ids", Problem::Conflicting { detail: "lead_unit_also_supporting" });
         }
+        check_date(&mut inv, "start_date", self.start_date);
+        check_date(&mut inv, "due_date", self.due_date);
         if let (Some(start), Some(due)) = (self.start_date, self.due_date) {
             if due < start {
                 inv.push("due_date", Problem::DueBeforeStart);
@@ -225,6 +231,12 @@ impl TaskFields {
         dedupe(&mut self.tags);
         if self.tags.iter().any(|t| t.chars().count() > 32) {
             inv.push("tags", Problem::TooLong { max: 32 });
+        }
+        if let Some(c) = self.tags.iter().find_map(|t| first_control(t)) {
+            inv.push("tags", Problem::ControlCharacter { code_point: c as u32 });
+        }
+        if self.tags.len() > MAX_TAGS {
+            inv.push("tags", Problem::TooMany { max: MAX_TAGS });
         }
         inv.into_result(Valid::new(self))
     }
@@ -350,6 +362,30 @@ mod tests {
         assert_eq!(t.status, Status::NotStarted);
         assert_eq!(t.percent_complete, Decimal::ZERO);
         assert!(t.supporting_unit_ids.is_empty());
+    }
+
+    #[test]
+    fn tags_are_few_and_plain() {
+        let mut t = sample();
+        t.tags = (0..=MAX_TAGS).map(|i| format!("标签{i}")).collect();
+        assert_eq!(problems(t), vec![("tags".to_string(), "too_many")]);
+        let mut t = sample();
+        t.tags = (0..MAX_TAGS).map(|i| format!("标签{i}")).collect();
+        assert!(t.validate().is_ok());
+        let mut t = sample();
+        t.tags = vec!["a\u{0}".into()];
+        assert_eq!(problems(t), vec![("tags".to_string(), "control_character")]);
+    }
+
+    #[test]
+    fn dates_before_1900_or_after_2199_are_refused() {
+        let mut t = sample();
+        t.start_date = NaiveDate::from_ymd_opt(0, 1, 1);
+        t.due_date = NaiveDate::from_ymd_opt(2200, 1, 1);
+        assert_eq!(
+            problems(t),
+            vec![("start_date".to_string(), "out_of_range"), ("due_date".to_string(), "out_of_range")]
+        );
     }
 
     #[test]

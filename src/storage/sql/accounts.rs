@@ -44,19 +44,6 @@ macro_rules! impl_account_store {
                 User::try_from(row)
             }
 
-            async fn set_password_hash(&self, user_id: Id, hash: &str) -> Result<()> {
-                let _w = self.write_guard().await;
-                let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                    .bind(hash)
-                    .bind(user_id)
-                    .execute(&self.pool)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound { entity: "user", id: user_id });
-                }
-                Ok(())
-            }
-
             async fn update_user(&self, user_id: Id, c: UserChanges) -> Result<User> {
                 let _w = self.write_guard().await;
                 let mut tx = self.begin_write().await?;
@@ -92,18 +79,6 @@ macro_rules! impl_account_store {
                 User::try_from(row)
             }
 
-            async fn create_token(&self, user_id: Id, token_hash: &str, name: &str) -> Result<()> {
-                let _w = self.write_guard().await;
-                sqlx::query("INSERT INTO api_tokens (user_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(user_id)
-                    .bind(token_hash)
-                    .bind(name)
-                    .bind(now())
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
-
             async fn create_session(&self, user_id: Id, token_hash: &str, csrf: &str, expires_at: DateTime<Utc>) -> Result<()> {
                 let _w = self.write_guard().await;
                 sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
@@ -133,21 +108,6 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
-            async fn actor_for_token(&self, token_hash: &str) -> Result<Option<Actor>> {
-                let row: Option<UserRow> = sqlx::query_as(
-                    "SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND NOT u.disabled",
-                )
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(row.map(User::try_from).transpose()?.map(|u| Actor {
-                    user_id: u.id,
-                    display_name: if u.display_name.is_empty() { u.username.clone() } else { u.display_name },
-                    username: u.username,
-                    role: u.role,
-                    unit_id: u.unit_id,
-                }))
-            }
         }
 
         impl SqlStore<$DB> {

@@ -10,6 +10,13 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
 
+/// How long a SQLite write waits for another process's write lock before
+/// failing with "database is locked". An import from the command line into
+/// a live database holds it while it writes, all or nothing: 190,000 rows
+/// take several seconds, so the wait must be longer than that — but
+/// bounded, so a stuck process shows as an error, not a hang.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// `postgres://…` or `postgresql://…` selects PostgreSQL; `sqlite:…` or a
 /// plain file path selects SQLite (the file is created on first use).
 pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
@@ -33,7 +40,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10))
+        .busy_timeout(BUSY_TIMEOUT)
         .pragma("cache_size", "-8000")
         .optimize_on_close(true, None);
     // A local file cannot drop a connection, so the health ping that sqlx

@@ -19,6 +19,8 @@ mod items;
 #[macro_use]
 mod accounts;
 #[macro_use]
+mod credentials;
+#[macro_use]
 mod reports;
 #[macro_use]
 mod followup;
@@ -40,12 +42,14 @@ use super::{
     ReferenceStore, Relation, Session, StoreError, Task, TaskQuery, Unit, User, UserChanges,
 };
 use super::{AgendaItem, Decision, Meeting, MeetingStore, NewDecision};
+use super::{ApiToken, CredentialStore, NewToken, TokenActor};
 use super::{EvidenceFile, LoadRow, NewFile, Report, ReportQuery, ReportStore, ReportWrite};
 use super::{Extension, FollowUpStore, Instruction, NewDate};
 use super::{ImportJob, ImportOutcome, ImportStore};
 use super::{LedgerMilestone, LedgerTask};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use credentials::{credential_change, token_of, TokenRow, TOKEN_SELECT};
 use import::{chunked, created_from, new_task_row, resolve, BuiltAhead, Val, IMPORT_CHUNK, NEW_TASK_COLUMNS};
 use meeting_rows::*;
 use rows::*;
@@ -55,6 +59,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{Mutex, MutexGuard};
 use tuijin_domain::access::Actor;
+use tuijin_domain::access::Role;
 use tuijin_domain::error::{Invalid, Problem};
 use tuijin_domain::extension::{ExtensionFields, ExtensionStatus};
 use tuijin_domain::history::{diff, FieldChange};
@@ -67,6 +72,7 @@ use tuijin_domain::patch::Valid;
 use tuijin_domain::period::ReportStatus;
 use tuijin_domain::person::PersonFields;
 use tuijin_domain::relation::RelationFields;
+use tuijin_domain::signin::Failures;
 use tuijin_domain::task::TaskFields;
 use tuijin_domain::unit::UnitFields;
 use tuijin_domain::Id;
@@ -87,9 +93,25 @@ impl<DB: sqlx::Database> SqlStore<DB> {
     /// (IMMEDIATE): a deferred transaction that has read and then wants to
     /// write gets SQLITE_BUSY at once when another connection is still
     /// finishing (a rollback queued by a failed write), without waiting.
+    ///
+    /// Another process (`tuijin import`, a backup) may hold the file's
+    /// write lock for seconds; BEGIN IMMEDIATE then waits up to
+    /// [`connect::BUSY_TIMEOUT`], and a wait of more than a second is logged.
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, DB>> {
         Ok(match &self.write_lock {
-            Some(_) => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Some(_) => {
+                let asked = std::time::Instant::now();
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await;
+                let waited = asked.elapsed();
+                if waited > std::time::Duration::from_secs(1) {
+                    tracing::warn!(
+                        waited_ms = waited.as_millis() as u64,
+                        ok = tx.is_ok(),
+                        "waited for the database's write lock: another process is writing (an import?)"
+                    );
+                }
+                tx?
+            }
             None => self.pool.begin().await?,
         })
     }
@@ -178,6 +200,8 @@ impl_item_methods!(Sqlite);
 impl_item_methods!(Postgres);
 impl_account_store!(Sqlite, "sqlite");
 impl_account_store!(Postgres, "postgres");
+impl_credential_store!(Sqlite);
+impl_credential_store!(Postgres);
 impl_report_store!(Sqlite);
 impl_report_store!(Postgres);
 impl_followup_store!(Sqlite);
