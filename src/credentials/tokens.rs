@@ -92,10 +92,7 @@ pub async fn list(store: &dyn Store, actor: &Actor, user_id: Option<Id>, all: bo
 /// stops working at once, on every server.
 pub async fn revoke(store: &dyn Store, actor: &Actor, id: Id) -> Result<ApiToken, ApiError> {
     let token = store.get_token(id).await?;
-    // Another account's token is "not found" to anyone who may not manage it.
-    if may_manage(actor, token.user_id).is_err() {
-        return Err(ApiError::NotFound { entity: "api_token" });
-    }
+    may_manage(actor, token.user_id)?;
     store.revoke_token(actor, id).await?;
     Ok(token)
 }

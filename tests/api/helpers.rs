@@ -24,6 +24,12 @@ pub struct TestApp {
 /// SQLite by default; PostgreSQL when `TUIJIN_TEST_DATABASE=postgres`
 /// (the test command runs the suite both ways).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with the server's state set up by `configure` first
+/// (trusted proxies, HTTPS cookies…).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut AppState)) -> TestApp {
     // Server errors appear in a failing test's output.
     let _ = tracing_subscriber::fmt().with_env_filter("tuijin=debug").with_test_writer().try_init();
     let dir = tempfile::tempdir().unwrap();
@@ -34,16 +40,32 @@ pub async fn spawn_app() -> TestApp {
         dir.path().join("test.db").to_str().unwrap().to_string()
     };
     let store = connect(&url).await.expect("database opens");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(AppState::new(store.clone()));
-    tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
-    });
+    let mut state = AppState::new(store.clone());
+    configure(&mut state);
+    let addr = serve(state).await;
     let admin = account(&store, "admin", Role::Admin, None).await;
     let supervisor = account(&store, "supervisor", Role::Supervisor, None).await;
     let leader = account(&store, "leader", Role::Leader, None).await;
     TestApp { addr, client: Client::new(), store, admin, supervisor, leader, db_url: url, _dir: dir }
+}
+
+/// Serves the real router with `state` on a free port; returns its address.
+async fn serve(state: AppState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(state);
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
+    });
+    addr
+}
+
+impl TestApp {
+    /// A second server on the same database (another instance behind the
+    /// same load balancer), with its own connections and memory.
+    pub async fn second_server(&self) -> String {
+        serve(AppState::new(connect(&self.db_url).await.expect("database opens"))).await
+    }
 }
 
 /// Creates an account and returns a token for it.

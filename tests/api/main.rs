@@ -1,6 +1,7 @@
 //! Integration tests of the HTTP API: each test starts the real server on
 //! port 0 with a fresh database. One binary, so it compiles once.
 
+mod attack;
 #[path = "../common/mod.rs"]
 mod common;
 mod delivery;

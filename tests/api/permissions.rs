@@ -173,6 +173,10 @@ fn writes(f: &Fixture) -> Vec<(Method, String, Value)> {
         (Method::DELETE, format!("/relations/{}", f.relation), Value::Null),
         (Method::POST, "/users".into(), json!({"username": "x", "role": "admin"})),
         (Method::PATCH, "/users/1".into(), json!({"disabled": true})),
+        // Anyone makes and revokes their own tokens; another account's only an administrator.
+        (Method::POST, "/tokens".into(), json!({"name": "x", "user_id": 1})),
+        (Method::DELETE, "/tokens/1".into(), Value::Null),
+        (Method::POST, "/users/1/sign-out".into(), json!({})),
         (Method::PUT, format!("/tasks/{}/reports/{}", f.task, f.period), json!({"action": "submit", "progress": "x"})),
         (Method::POST, format!("/reports/{}/review", f.report), json!({"version": 1, "action": "accept"})),
         (Method::POST, format!("/reports/{}/files?name=b.png", f.report), json!("x")),
@@ -241,6 +245,12 @@ async fn snapshot(app: &TestApp) -> Value {
     ] {
         all.insert(path.into(), body(app.get(path, &app.admin).await).await.1);
     }
+    // Tokens, but not when each was last used (the refused calls used theirs).
+    let (_, mut tokens) = body(app.get("/tokens?all=true", &app.admin).await).await;
+    for t in tokens.as_array_mut().unwrap() {
+        t["last_used_at"] = Value::Null;
+    }
+    all.insert("/tokens".into(), tokens);
     Value::Object(all)
 }
 

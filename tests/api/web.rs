@@ -102,10 +102,10 @@ async fn wrong_passwords_are_refused_then_throttled() {
     for _ in 0..4 {
         sign_in(&app, &c, "lm", "wrong again").await;
     }
-    // Even the right password waits now.
+    // Even the right password waits now (see attack.rs for how long).
     let (status, html) = sign_in(&app, &c, "lm", PASSWORD).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(html.contains("登录失败次数过多"));
+    assert!(html.contains("登录失败次数较多"));
 }
 
 #[tokio::test]
@@ -345,7 +345,7 @@ async fn a_user_changes_their_own_password() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("当前密码不正确"));
     let (status, html) = post(PASSWORD, "short", "short").await;
-    assert!(status == StatusCode::UNPROCESSABLE_ENTITY && html.contains("至少 8 个字符"));
+    assert!(status == StatusCode::UNPROCESSABLE_ENTITY && html.contains("密码至少需要8个字符"));
     let (status, html) = post(PASSWORD, "a new secret", "another secret").await;
     assert!(status == StatusCode::UNPROCESSABLE_ENTITY && html.contains("不一致"));
     let (status, html) = post(PASSWORD, "a new secret", "a new secret").await;

@@ -110,10 +110,15 @@ pub fn strip_controls(s: &str) -> std::borrow::Cow<'_, str> {
 pub const FIRST_YEAR: i32 = 1900;
 pub const LAST_YEAR: i32 = 2199;
 
+/// Whether a date falls within [`FIRST_YEAR`]–[`LAST_YEAR`].
+pub fn in_date_range(d: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    (FIRST_YEAR..=LAST_YEAR).contains(&d.year())
+}
+
 /// Records a date outside [`FIRST_YEAR`]–[`LAST_YEAR`].
 pub fn check_date(inv: &mut Invalid, field: &str, date: Option<chrono::NaiveDate>) {
-    use chrono::Datelike;
-    if date.is_some_and(|d| !(FIRST_YEAR..=LAST_YEAR).contains(&d.year())) {
+    if date.is_some_and(|d| !in_date_range(d)) {
         inv.push(field, date_range_problem());
     }
 }

@@ -2,7 +2,9 @@
 
 use crate::error::{Invalid, Problem};
 use crate::number::{check_non_negative, check_percent};
-use crate::patch::{check_date, dedupe, first_control, nullable, optional_text, required_text, set, Valid};
+use crate::patch::{
+    check_date, dedupe, first_control, in_date_range, nullable, optional_text, required_text, set, Valid,
+};
 
 /// A task carries a few tags for filtering, not a word cloud; every tag is
 /// stored in each row and shown in the ledger.
@@ -209,7 +211,8 @@ impl TaskFields {
         check_date(&mut inv, "start_date", self.start_date);
         check_date(&mut inv, "due_date", self.due_date);
         if let (Some(start), Some(due)) = (self.start_date, self.due_date) {
-            if due < start {
+            // A year-0000 slip is one error, not two.
+            if due < start && in_date_range(start) && in_date_range(due) {
                 inv.push("due_date", Problem::DueBeforeStart);
             }
         }
