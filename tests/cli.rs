@@ -241,3 +241,65 @@ fn import_prints_every_problem_then_writes_all_or_nothing() {
     assert!(o.status.success());
     assert!(stdout(&o).contains("新增任务 0，更新任务 0，无变化 2"), "re-importing changes nothing: {}", stdout(&o));
 }
+
+/// Runs `tuijin` with `input` on standard input.
+fn tuijin_with_input(db: &str, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tuijin"))
+        .arg("--database-url")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn accounts_and_tokens_can_be_taken_back_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let db = db.to_str().unwrap();
+    assert!(tuijin(db, &["migrate"]).status.success());
+
+    // Without --password-stdin an account gets a strong password, shown once
+    // (it used to get none at all).
+    let o = tuijin(db, &["user", "add", "ops", "--role", "admin"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let password = out.lines().find_map(|l| l.strip_prefix("password: ")).expect("the password is printed");
+    assert_eq!(password.chars().count(), 16, "{out}");
+    // An API-only account, on purpose.
+    let o = tuijin(db, &["user", "add", "robot", "--role", "leader", "--no-password"]);
+    assert!(o.status.success() && !stdout(&o).contains("password:"), "{}", stdout(&o));
+    // Passwords people guess are refused, in words.
+    for weak in ["password\n", "        \n", "12345678\n"] {
+        let o = tuijin_with_input(db, &["user", "add", "weak", "--role", "leader", "--password-stdin"], weak);
+        assert!(!o.status.success(), "{weak:?}");
+        assert!(stderr(&o).contains("password"), "{}", stderr(&o));
+    }
+    let o = tuijin_with_input(db, &["user", "password", "ops"], "river-lamp-stone-9\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // Tokens: made with a name and an expiry, listed, revoked.
+    let o = tuijin(db, &["token", "create", "--user", "robot", "--name", "市平台对接", "--expires-in-days", "30"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let token = stdout(&o).trim().to_string();
+    let o = tuijin(db, &["token", "list", "--user", "robot"]);
+    let listed = stdout(&o);
+    let line = listed.lines().find(|l| l.contains("市平台对接")).unwrap_or_else(|| panic!("{listed}"));
+    assert!(line.contains("\trobot\t") && line.ends_with("\tunused") && !line.contains("never"), "{line}");
+    assert!(!listed.contains(&token), "never shown again");
+    let id = line.split('\t').next().unwrap();
+    let o = tuijin(db, &["token", "create", "--user", "robot", "--expires-in-days", "0"]);
+    assert!(!o.status.success() && stderr(&o).contains("days valid"), "{}", stderr(&o));
+    let o = tuijin(db, &["token", "revoke", id]);
+    assert!(o.status.success() && stdout(&o).contains("revoked"), "{}", stderr(&o));
+    assert!(!stdout(&tuijin(db, &["token", "list"])).contains("市平台对接"));
+
+    tuijin(db, &["token", "create", "--user", "robot"]);
+    let o = tuijin(db, &["user", "sign-out", "robot"]);
+    assert!(stdout(&o).contains("robot: 0 sessions ended, 1 API tokens revoked"), "{}", stdout(&o));
+}

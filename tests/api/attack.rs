@@ -238,7 +238,8 @@ async fn api_tokens_are_listed_named_expiring_and_revoked() {
     assert_eq!(app.delete(&format!("/tokens/{}", made["id"]), &app.supervisor).await.status(), 204);
     assert_eq!(app.get("/me", &token).await.status(), StatusCode::UNAUTHORIZED);
     // Bad input names the field.
-    let (status, err) = body(app.post("/tokens", &app.supervisor, json!({"name": " ", "expires_in_days": 0})).await).await;
+    let (status, err) =
+        body(app.post("/tokens", &app.supervisor, json!({"name": " ", "expires_in_days": 0})).await).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = err["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["name", "expires_in_days"]);
@@ -300,7 +301,12 @@ async fn changing_a_password_signs_out_the_other_browsers() {
     let (_, html) = page(&app, &here, "/account").await;
     let res = here
         .post(format!("{}/account/password", app.addr))
-        .form(&[("csrf", hidden(&html, "csrf").as_str()), ("current", new), ("new", "password"), ("repeat", "password")])
+        .form(&[
+            ("csrf", hidden(&html, "csrf").as_str()),
+            ("current", new),
+            ("new", "password"),
+            ("repeat", "password"),
+        ])
         .send()
         .await
         .unwrap();
@@ -322,7 +328,8 @@ async fn tokens_are_made_and_revoked_on_the_account_page() {
         .await
         .unwrap();
     let html = res.text().await.unwrap();
-    let start = html.find("<code class=\"secret\">").expect("the token is shown once") + "<code class=\"secret\">".len();
+    let start =
+        html.find("<code class=\"secret\">").expect("the token is shown once") + "<code class=\"secret\">".len();
     let token = html[start..start + 43].to_string();
     assert_eq!(app.get("/me", &token).await.status(), StatusCode::OK);
     let (_, again) = page(&app, &c, "/account").await;
@@ -441,12 +448,21 @@ async fn control_characters_are_refused_naming_the_field() {
     let app = spawn_app().await;
     let seed = app.seed().await;
     // U+0000 answered 500 in five fields; U+0001 and U+000B broke the briefing.
-    for (field, bad) in [("title", "\u{0}道路"), ("description", "\u{0}x"), ("code", "\u{0}1"), ("title", "a\u{1}"), ("title", "a\u{b}")] {
+    for (field, bad) in [
+        ("title", "\u{0}道路"),
+        ("description", "\u{0}x"),
+        ("code", "\u{0}1"),
+        ("title", "a\u{1}"),
+        ("title", "a\u{b}"),
+    ] {
         let mut task = task_body(seed.key_work, "8-1", seed.unit_a, seed.person);
         task[field] = json!(bad);
         let (status, err) = body(app.post("/tasks", &app.admin, task).await).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field} {bad:?}: {err}");
-        assert_eq!((err["field"].as_str(), err["errors"][0]["code"].as_str()), (Some(field), Some("control_character")));
+        assert_eq!(
+            (err["field"].as_str(), err["errors"][0]["code"].as_str()),
+            (Some(field), Some("control_character"))
+        );
     }
     let mut task = task_body(seed.key_work, "8-1", seed.unit_a, seed.person);
     task["tags"] = json!(["ok", "\u{0}"]);
@@ -538,7 +554,11 @@ async fn the_smaller_ones() {
     assert_eq!((status.as_u16(), err["field"].as_str()), (422, Some("due_date")));
     assert_eq!(err["message"], "完成时限应在1900-01-01到2199-12-31之间");
     let res = app
-        .post(&format!("/tasks/{}/milestones", seed.task), &app.admin, json!({"title": "完成", "planned_date": "2200-01-01"}))
+        .post(
+            &format!("/tasks/{}/milestones", seed.task),
+            &app.admin,
+            json!({"title": "完成", "planned_date": "2200-01-01"}),
+        )
         .await;
     assert_eq!(res.status(), 422);
     // Tags: at most twenty.
@@ -549,7 +569,8 @@ async fn the_smaller_ones() {
     // Passwords people guess.
     for weak in ["password", "        ", "12345678", "admin123"] {
         let (status, err) =
-            body(app.post("/users", &app.admin, json!({"username": "zs", "role": "leader", "password": weak})).await).await;
+            body(app.post("/users", &app.admin, json!({"username": "zs", "role": "leader", "password": weak})).await)
+                .await;
         assert_eq!((status.as_u16(), err["field"].as_str()), (422, Some("password")), "{weak:?}");
     }
 }
@@ -565,4 +586,35 @@ async fn raw_sql(app: &TestApp, sql: &str) {
         // SQLite's char() is PostgreSQL's chr().
         sqlx::query(&sql.replace("chr(", "char(")).execute(&mut c).await.unwrap();
     }
+}
+
+/// A long import from the command line holds SQLite's write lock for
+/// seconds; the server's writes meanwhile failed with "database is locked"
+/// after 10 s. Here another connection holds the lock for 11 s.
+#[tokio::test]
+async fn a_server_write_waits_out_another_process_s_long_write() {
+    if std::env::var("TUIJIN_TEST_DATABASE").as_deref() == Ok("postgres") {
+        return; // PostgreSQL locks rows, not the database.
+    }
+    use sqlx::Connection;
+    let app = spawn_app().await;
+    let mut other = sqlx::SqliteConnection::connect(&app.db_url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    let now = chrono::Utc::now();
+    sqlx::query("INSERT INTO units (name, short_name, created_at, updated_at) VALUES ('区导入局', '', $1, $1)")
+        .bind(now)
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let write = tokio::spawn({
+        let (client, url, token) = (app.client.clone(), format!("{}/api/v1/units", app.addr), app.admin.clone());
+        async move { client.post(url).bearer_auth(token).json(&json!({"name": "区水利局"})).send().await.unwrap() }
+    });
+    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    assert!(!write.is_finished(), "the write waits for the lock");
+    sqlx::query("COMMIT").execute(&mut other).await.unwrap();
+    let res = write.await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let (_, units) = body(app.get("/units", &app.admin).await).await;
+    assert_eq!(units.as_array().map(Vec::len), Some(2), "both writes are there: {units}");
 }
