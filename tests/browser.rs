@@ -165,6 +165,22 @@ async fn sign_in_filter_open_a_task_switch_language_and_sign_out() {
             if badges.is_empty() {
                 return Err("no done task in the demo ledger".into());
             }
+            // Under the Content-Security-Policy (no inline style, no script)
+            // the stylesheet still applies and the progress bars are drawn.
+            let seen = c
+                .execute(
+                    "const bar = document.querySelector('svg.bar rect');\
+                     return [document.styleSheets[0].cssRules.length,\
+                             getComputedStyle(document.querySelector('header.top')).display,\
+                             bar ? bar.getBoundingClientRect().width : -1];",
+                    vec![],
+                )
+                .await
+                .map_err(err("styles"))?;
+            let (rules, display, bar) = (seen[0].as_u64().unwrap_or(0), seen[1].clone(), seen[2].as_f64().unwrap_or(-1.0));
+            if rules < 50 || display == "block" || bar <= 0.0 {
+                return Err(format!("the page is not styled: {rules} rules, header {display}, bar {bar} px"));
+            }
             // Open the first task.
             c.find(Locator::Css("table.ledger tbody a"))
                 .await
