@@ -177,7 +177,8 @@ async fn sign_in_filter_open_a_task_switch_language_and_sign_out() {
                 )
                 .await
                 .map_err(err("styles"))?;
-            let (rules, display, bar) = (seen[0].as_u64().unwrap_or(0), seen[1].clone(), seen[2].as_f64().unwrap_or(-1.0));
+            let (rules, display, bar) =
+                (seen[0].as_u64().unwrap_or(0), seen[1].clone(), seen[2].as_f64().unwrap_or(-1.0));
             if rules < 50 || display == "block" || bar <= 0.0 {
                 return Err(format!("the page is not styled: {rules} rules, header {display}, bar {bar} px"));
             }

@@ -94,8 +94,8 @@ impl SignIn {
         let key = self
             .device_key
             .get_or_try_init(|| async {
-                let hex_key = store.shared_secret(DEVICE_KEY).await?;
-                Ok::<_, ApiError>(hex::decode(hex_key).map_err(|_| ApiError::Internal)?)
+                let hex_key = store.shared_secret(DEVICE_KEY).await.map_err(ApiError::from)?;
+                hex::decode(hex_key).map_err(|_| ApiError::Internal)
             })
             .await?;
         Ok(key)

@@ -122,6 +122,18 @@ async fn respond(
     }
 }
 
+/// The page after a write: its message (the key `done`), the field errors
+/// of a refusal, or any other refusal as itself.
+async fn outcome(s: &AppState, user: &WebUser, result: Result<(), ApiError>, done: &str) -> Response {
+    match result {
+        Ok(()) => respond(s, user, StatusCode::OK, Some(user.tr.get(done).to_string()), Vec::new()).await,
+        Err(ApiError::Invalid(inv)) => {
+            respond(s, user, StatusCode::UNPROCESSABLE_ENTITY, None, inv.messages(user.tr.lang)).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
 pub async fn users(State(s): State<AppState>, user: WebUser) -> Response {
     if let Some(r) = admins_only(&user) {
         return r;
@@ -143,7 +155,6 @@ pub async fn add_user(State(s): State<AppState>, user: WebUser, Form(f): Form<Ne
     if let Some(r) = admins_only(&user).or_else(|| csrf_refusal(&user, &f.csrf)) {
         return r;
     }
-    let t = user.tr;
     let Some(role) = Role::parse(&f.role) else {
         return respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, vec![f.role]).await;
     };
@@ -159,14 +170,7 @@ pub async fn add_user(State(s): State<AppState>, user: WebUser, Form(f): Form<Ne
         Ok(Err(e)) => Err(e),
         Err(_) => Err(ApiError::Internal),
     };
-    match created {
-        Ok(_) => respond(&s, &user, StatusCode::OK, Some(t.get("users.created").to_string()), Vec::new()).await,
-        Err(ApiError::Invalid(inv)) => {
-            let errors = inv.messages(t.lang);
-            respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
-        }
-        Err(e) => e.into_response(),
-    }
+    outcome(&s, &user, created.map(|_| ()), "users.created").await
 }
 
 #[derive(Deserialize)]
@@ -184,20 +188,14 @@ pub async fn reset_password(
     if let Some(r) = admins_only(&user).or_else(|| csrf_refusal(&user, &f.csrf)) {
         return r;
     }
-    let t = user.tr;
     let account = match s.store.list_users().await {
         Ok(users) => users.into_iter().find(|u| u.id == id),
         Err(e) => return ApiError::from(e).into_response(),
     };
     let Some(account) = account else { return ApiError::NotFound { entity: "user" }.into_response() };
     // The account is signed out everywhere: whoever knew the old password is out.
-    match passwords::set(s.store.as_ref(), &user.actor, id, &account.username, f.password, None).await {
-        Ok(()) => respond(&s, &user, StatusCode::OK, Some(t.get("users.reset_done").to_string()), Vec::new()).await,
-        Err(ApiError::Invalid(inv)) => {
-            respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, inv.messages(t.lang)).await
-        }
-        Err(e) => e.into_response(),
-    }
+    let done = passwords::set(s.store.as_ref(), &user.actor, id, &account.username, f.password, None).await;
+    outcome(&s, &user, done, "users.reset_done").await
 }
 
 #[derive(Deserialize)]
@@ -239,7 +237,6 @@ pub async fn change_user(
     if let Some(r) = admins_only(&user).or_else(|| csrf_refusal(&user, &f.text("csrf").unwrap_or_default())) {
         return r;
     }
-    let t = user.tr;
     let role = f.text("role").unwrap_or_default();
     let Some(role) = Role::parse(&role) else {
         return respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, vec![role]).await;
@@ -254,12 +251,6 @@ pub async fn change_user(
         email: f.text("email").map(|e| Some(e).filter(|e| !e.is_empty())),
         person_id: f.text("person_id").map(|p| p.parse().ok()),
     };
-    match crate::http::change_user(&s, &user.actor, id, patch).await {
-        Ok(_) => respond(&s, &user, StatusCode::OK, Some(t.get("ref.saved").to_string()), Vec::new()).await,
-        Err(ApiError::Invalid(inv)) => {
-            let errors = inv.messages(t.lang);
-            respond(&s, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
-        }
-        Err(e) => e.into_response(),
-    }
+    let done = crate::http::change_user(&s, &user.actor, id, patch).await.map(|_| ());
+    outcome(&s, &user, done, "ref.saved").await
 }
