@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::process::{stderr, stdout, token, tuijin, Server};
+use common::process::{bin, stderr, stdout, token, tuijin, Server};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -24,7 +24,7 @@ fn migrate_demo_user_token_and_backup() {
     assert!(stderr(&o).contains("already holds a ledger"));
 
     // A liaison with a password from standard input.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tuijin"))
+    let mut child = Command::new(bin())
         .args([
             "--database-url",
             db,

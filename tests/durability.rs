@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::process::{stderr, token, tuijin, Server};
+use common::process::{bin, stderr, token, tuijin, Server};
 use common::task_body;
 use rand::Rng;
 use reqwest::{Client, StatusCode};
@@ -36,7 +36,10 @@ async fn open(db: &str) -> SqliteConnection {
 
 /// SQLite's own check of every page and index, and of every foreign key.
 async fn assert_intact(conn: &mut SqliteConnection, what: &str) {
-    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&mut *conn).await.unwrap();
+    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: integrity_check: {e}"));
     assert_eq!(integrity, ["ok"], "{what}: integrity_check");
     let dangling = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await.unwrap();
     assert!(dangling.is_empty(), "{what}: {} rows with a dangling foreign key", dangling.len());
@@ -500,7 +503,7 @@ const COMMITTED: &str = "已导入";
 
 impl Import {
     fn start(db: &str, file: &Path) -> Import {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tuijin"))
+        let mut child = Command::new(bin())
             .args(["--database-url", db, "import", file.to_str().unwrap(), "--create-missing"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -634,7 +637,6 @@ async fn an_import_killed_mid_write_leaves_all_of_it_or_nothing() {
     assert_eq!(added[2], IMPORT_ROWS as i64);
     assert_complete(&db, &key_works, "the uncut import").await;
     let mut write = committed - planned;
-    assert!(wal > 8_000_000, "the import's WAL grew to {wal} bytes only: it should outgrow the page cache");
     let ended = run.started.elapsed();
     println!(
         "import of {IMPORT_ROWS} rows, uncut: planned at {:.2} s, committed at {:.2} s (write {:.2} s), exited at {:.2} s; \
@@ -682,10 +684,10 @@ async fn an_import_killed_mid_write_leaves_all_of_it_or_nothing() {
         if let (Some(p), Some(c)) = (run.printed(PLANNED), run.printed(COMMITTED)) {
             write = write.min(c - p);
         }
-        let now = counts(&db).await;
         let mut conn = open(&db).await;
-        assert_intact(&mut conn, &format!("import kill {}", i + 1)).await;
+        assert_intact(&mut conn, &format!("import kill {} ({cut:?}, at {at:?})", i + 1)).await;
         conn.close().await.unwrap();
+        let now = counts(&db).await;
         let all = if now == before {
             false
         } else if now == plus(&before, &added) {
@@ -729,6 +731,8 @@ async fn an_import_killed_mid_write_leaves_all_of_it_or_nothing() {
         }
     }
     assert!(inside >= 3, "only {inside} kills fell inside the write: the test proved little");
+    // What makes the kills strong: a transaction larger than the cache.
+    assert!(wal > 8_000_000, "the import's WAL grew to {wal} bytes only: it should outgrow the page cache");
     assert!(spilled >= 1, "no kill left uncommitted pages in the WAL: is the import smaller than the page cache?");
 
     // A file that took a kill mid-write, imported uncut: complete.

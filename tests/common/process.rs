@@ -5,9 +5,16 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 
+/// The binary under test: the one cargo built for these tests, or the one
+/// `TUIJIN_TEST_BIN` names — a copy, where builds from other checkouts
+/// share the target directory and may replace cargo's in the middle of a run.
+pub fn bin() -> String {
+    std::env::var("TUIJIN_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tuijin").to_string())
+}
+
 /// `tuijin --database-url DB ARGS…`, run to its end.
 pub fn tuijin(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tuijin"))
+    Command::new(bin())
         .arg("--database-url")
         .arg(db)
         .args(args)
@@ -45,7 +52,7 @@ impl Server {
     /// Starts `tuijin --database-url DB serve --listen 127.0.0.1:0 ARGS…`
     /// and returns once it has printed the address it listens on.
     pub fn start(db: &str, args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tuijin"))
+        let mut child = Command::new(bin())
             .args(["--database-url", db, "serve", "--listen", "127.0.0.1:0"])
             .args(args)
             .stdout(Stdio::piped())
