@@ -1,25 +1,10 @@
 //! The `tuijin` binary as a user runs it.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
 
-fn tuijin(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tuijin"))
-        .arg("--database-url")
-        .arg(db)
-        .args(args)
-        .env_remove("TUIJIN_LISTEN")
-        .output()
-        .expect("tuijin runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::process::{bin, stderr, stdout, token, tuijin, Server};
+use std::io::Write;
+use std::process::{Command, Stdio};
 
 #[test]
 fn migrate_demo_user_token_and_backup() {
@@ -39,7 +24,7 @@ fn migrate_demo_user_token_and_backup() {
     assert!(stderr(&o).contains("already holds a ledger"));
 
     // A liaison with a password from standard input.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tuijin"))
+    let mut child = Command::new(bin())
         .args([
             "--database-url",
             db,
@@ -85,43 +70,20 @@ fn migrate_demo_user_token_and_backup() {
     assert!(!o.status.success(), "an existing file is never overwritten");
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test]
 async fn serve_demo_prints_the_address_and_logins_and_answers() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("serve.db");
     let db = db.to_str().unwrap().to_string();
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_tuijin"))
-            .args(["--database-url", &db, "serve", "--demo", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
-    let mut printed = Vec::new();
-    let addr = loop {
-        let line = lines.next().expect("server prints its address").unwrap();
-        printed.push(line.clone());
-        if let Some(rest) = line.strip_prefix("tuijin listening on ") {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
+    let server = Server::start(&db, &["--demo"]);
+    let (addr, printed) = (&server.addr, &server.printed);
     let text = printed.join("\n");
     for who in ["admin", "supervisor", "leader", "liaison"] {
         assert!(text.contains(who), "demo login {who} printed: {text}");
     }
     assert!(text.contains(tuijin::demo::PASSWORD));
 
-    let token = String::from_utf8(tuijin(&db, &["token", "create", "--user", "leader"]).stdout).unwrap();
+    let token = token(&db, "leader");
     let client = reqwest::Client::new();
     let health = client.get(format!("{addr}/healthz")).send().await.unwrap();
     assert_eq!(health.text().await.unwrap(), "ok");

@@ -9,6 +9,8 @@ use tuijin::http::{router, AppState};
 use tuijin::storage::{connect, NewUser, Store};
 use tuijin_domain::access::Role;
 
+pub use crate::common::task_body;
+
 pub struct TestApp {
     pub addr: String,
     pub client: Client,
@@ -150,16 +152,6 @@ pub struct Seed {
     pub person: i64,
     pub key_work: i64,
     pub task: i64,
-}
-
-pub fn task_body(key_work: i64, code: &str, unit: i64, leader: i64) -> Value {
-    json!({
-        "key_work_id": key_work, "code": code, "title": format!("道路有机更新 {code}"),
-        "lead_unit_id": unit, "leader_ids": [leader], "priority": "important",
-        "status": "in_progress", "start_date": "2021-03-01", "due_date": "2021-12-31",
-        "target": {"value": "14", "measure": "条"}, "planned_investment": "12000.5",
-        "percent_complete": "20"
-    })
 }
 
 pub async fn body(res: Response) -> (StatusCode, Value) {

@@ -1,10 +1,25 @@
 //! Fresh databases for tests: a SQLite file in a temporary directory, or a
 //! new PostgreSQL database on the server named by
-//! `TUIJIN_TEST_POSTGRES_URL` (the README's test command starts one).
+//! `TUIJIN_TEST_POSTGRES_URL` (the README's test command starts one);
+//! a valid task; and the binary as a child process (`process`).
 
 #![allow(dead_code)]
 
+pub mod process;
+
+use serde_json::{json, Value};
 use sqlx::{Connection, Executor};
+
+/// A valid task body for `POST /api/v1/tasks`, titled after its code.
+pub fn task_body(key_work: i64, code: &str, unit: i64, leader: i64) -> Value {
+    json!({
+        "key_work_id": key_work, "code": code, "title": format!("道路有机更新 {code}"),
+        "lead_unit_id": unit, "leader_ids": [leader], "priority": "important",
+        "status": "in_progress", "start_date": "2021-03-01", "due_date": "2021-12-31",
+        "target": {"value": "14", "measure": "条"}, "planned_investment": "12000.5",
+        "percent_complete": "20"
+    })
+}
 
 /// The PostgreSQL server for tests. Under CI its absence is an error, so
 /// PostgreSQL tests can never be skipped silently there.
