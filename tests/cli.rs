@@ -4,7 +4,7 @@ mod common;
 
 use common::process::{bin, stderr, stdout, token, tuijin, Server};
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 #[test]
 fn migrate_demo_user_token_and_backup() {
@@ -206,7 +206,7 @@ fn import_prints_every_problem_then_writes_all_or_nothing() {
 
 /// Runs `tuijin` with `input` on standard input.
 fn tuijin_with_input(db: &str, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tuijin"))
+    let mut child = Command::new(bin())
         .arg("--database-url")
         .arg(db)
         .args(args)
