@@ -49,26 +49,30 @@ impl MeetingStatus {
 pub struct MeetingFields {
     /// Empty on creation: the default "二七商圈区域城市复兴第12次工作例会" is used.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub title: String,
     /// The key works it is about; the first one numbers it.
+    #[schema(min_items = 1)]
     pub key_work_ids: Vec<Id>,
     pub held_on: NaiveDate,
-    /// "09:00", or empty.
+    /// "09:00" (hours and minutes), or empty.
     #[serde(default)]
-    #[schema(example = "09:00")]
+    #[schema(example = "09:00", pattern = r"^\s*(([01]?[0-9]|2[0-3])\s*[:：]\s*[0-5]?[0-9])?\s*$")]
     pub starts_at: String,
     #[serde(default)]
-    #[schema(example = "区政府三楼会议室")]
+    #[schema(example = "区政府三楼会议室", min_length = 1, max_length = 200, pattern = r"\S")]
     pub place: String,
-    /// 主持: a person of the ledger.
+    /// 主持: a person of the ledger (required).
     pub chair_id: Option<Id>,
     /// 参会人员, as the office writes them.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub attendees: String,
     #[serde(default)]
     pub status: MeetingStatus,
     /// 会议记录: what was said, the base of the 会议纪要.
     #[serde(default)]
+    #[schema(max_length = 50000)]
     pub minutes: String,
 }
 
@@ -119,14 +123,20 @@ impl MeetingFields {
 #[serde(deny_unknown_fields)]
 pub struct MeetingPatch {
     pub version: i64,
+    #[schema(max_length = 200)]
     pub title: Option<String>,
+    #[schema(min_items = 1)]
     pub key_work_ids: Option<Vec<Id>>,
     pub held_on: Option<NaiveDate>,
+    #[schema(pattern = r"^\s*(([01]?[0-9]|2[0-3])\s*[:：]\s*[0-5]?[0-9])?\s*$")]
     pub starts_at: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub place: Option<String>,
     pub chair_id: Option<Id>,
+    #[schema(max_length = 2000)]
     pub attendees: Option<String>,
     pub status: Option<MeetingStatus>,
+    #[schema(max_length = 50000)]
     pub minutes: Option<String>,
 }
 
@@ -157,17 +167,23 @@ pub fn source_text(meeting_title: &str, lang: Lang) -> String {
 /// A decision (议定事项): what was decided, and to whom it is assigned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DecisionFields {
-    #[schema(example = "由区住建局牵头，一周内拿出德化街管线迁改与道路施工的时序方案。")]
+    #[schema(
+        example = "由区住建局牵头，一周内拿出德化街管线迁改与道路施工的时序方案。",
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"\S"
+    )]
     pub content: String,
-    /// 牵头单位 (责任单位) of the assigned task.
+    /// 牵头单位 (责任单位) of the assigned task (required).
     pub lead_unit_id: Option<Id>,
     /// 配合单位.
     #[serde(default)]
     pub supporting_unit_ids: Vec<Id>,
     /// 责任领导: one or more.
     #[serde(default)]
+    #[schema(min_items = 1)]
     pub leader_ids: Vec<Id>,
-    /// 完成时限: on or after the meeting's date.
+    /// 完成时限 (required): on or after the meeting's date.
     pub deadline: Option<NaiveDate>,
     /// The key work the task goes into: one of the meeting's (the first by default).
     #[serde(default)]

@@ -218,9 +218,10 @@ pub fn build(facts: &Facts, lang: Lang) -> Vec<Draft> {
 /// What the office writes of an agenda item (its own, or an edit of a built one).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ItemFields {
-    #[schema(example = "研究德化街道路施工时序")]
+    #[schema(example = "研究德化街道路施工时序", min_length = 1, max_length = 500, pattern = r"\S")]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub detail: String,
 }
 
