@@ -5,7 +5,8 @@
 pub mod agenda;
 
 use crate::error::{Invalid, Problem};
-use crate::patch::{dedupe, optional_text, required_text, set, Valid};
+use crate::patch::{dedupe, fit, optional_text, required_text, set, Valid};
+use crate::task::CODE_MAX;
 use crate::{Id, Lang};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,9 @@ impl MeetingStatus {
     }
 }
 
+/// The longest title a meeting may have, in characters.
+pub const TITLE_MAX: usize = 200;
+
 /// Every editable field of a meeting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MeetingFields {
@@ -79,7 +83,7 @@ pub struct MeetingFields {
 impl MeetingFields {
     pub fn validate(mut self) -> Result<Valid<MeetingFields>, Invalid> {
         let mut inv = Invalid::default();
-        optional_text(&mut inv, "title", &mut self.title, 200);
+        optional_text(&mut inv, "title", &mut self.title, TITLE_MAX);
         dedupe(&mut self.key_work_ids);
         if self.key_work_ids.is_empty() {
             inv.push("key_work_ids", Problem::Required);
@@ -148,12 +152,15 @@ fn parse_time(s: &str) -> Option<String> {
 }
 
 /// The title a meeting gets when the office gives none:
-/// "二七商圈区域城市复兴第12次工作例会".
+/// "二七商圈区域城市复兴第12次工作例会". A long key work name is cut so the
+/// title stays within [`TITLE_MAX`], as one the office writes must.
 pub fn default_title(key_work: &str, number: i64, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{key_work}第{number}次工作例会"),
-        Lang::En => format!("{key_work}: work meeting no. {number}"),
-    }
+    let title = |name: &str| match lang {
+        Lang::Zh => format!("{name}第{number}次工作例会"),
+        Lang::En => format!("{name}: work meeting no. {number}"),
+    };
+    let suffix = title("").chars().count();
+    title(&fit(key_work, TITLE_MAX.saturating_sub(suffix)))
 }
 
 /// "第12次工作例会议定事项": where a task assigned by a meeting comes from.
@@ -238,12 +245,20 @@ impl DecisionFields {
 }
 
 /// The next free code among `siblings`: one past the highest number,
-/// under `parent` ("3-2" → "3-2-4") or at the top level ("13").
-pub fn next_code(parent: Option<&str>, siblings: &[String]) -> String {
+/// under `parent` ("3-2" → "3-2-4") or at the top level ("13"). Refused
+/// (naming `parent_id`) when the parent's code leaves no room for a code of
+/// at most [`CODE_MAX`] characters.
+pub fn next_code(parent: Option<&str>, siblings: &[String]) -> Result<String, Invalid> {
     let prefix = parent.map(|p| format!("{p}-")).unwrap_or_default();
     let highest =
-        siblings.iter().filter_map(|c| c.strip_prefix(prefix.as_str())?.parse::<u32>().ok()).max().unwrap_or(0);
-    format!("{prefix}{}", highest + 1)
+        siblings.iter().filter_map(|c| c.strip_prefix(prefix.as_str())?.parse::<u64>().ok()).max().unwrap_or(0);
+    // A code of 20 nines stays itself; the key work's codes are unique, so
+    // storage then refuses the duplicate instead of this overflowing.
+    let code = format!("{prefix}{}", highest.saturating_add(1));
+    if code.chars().count() > CODE_MAX {
+        return Err(Invalid::one("parent_id", Problem::Conflicting { detail: "sub_task_code_too_long" }));
+    }
+    Ok(code)
 }
 
 #[cfg(test)]

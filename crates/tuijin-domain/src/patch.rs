@@ -63,6 +63,17 @@ pub fn optional_text(inv: &mut Invalid, field: &str, value: &mut String, max: us
     }
 }
 
+/// `text` cut to at most `max` characters, ending with "…" when cut, for
+/// texts the system writes into a field of limited length.
+pub fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// Removes duplicates keeping the first occurrence's order.
 pub fn dedupe<T: PartialEq + Clone>(items: &mut Vec<T>) {
     let mut seen: Vec<T> = Vec::with_capacity(items.len());
@@ -109,6 +120,13 @@ mod tests {
         required_text(&mut inv, "code", &mut blank, 10);
         assert_eq!(inv.0[0].problem.code(), "too_long");
         assert_eq!(inv.0[1].problem.code(), "required");
+    }
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("道路有机更新", 6), "道路有机更新");
+        assert_eq!(fit("道路有机更新", 5), "道路有机…");
+        assert_eq!(fit("道路有机更新", 5).chars().count(), 5);
     }
 
     #[test]

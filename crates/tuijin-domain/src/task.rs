@@ -129,6 +129,9 @@ pub struct Target {
     pub measure: String,
 }
 
+/// The longest code a task may have, in characters.
+pub const CODE_MAX: usize = 32;
+
 /// Every editable field of a task, as the API accepts it on create and
 /// returns it on read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -199,7 +202,7 @@ impl TaskFields {
     /// transaction as the write.
     pub fn validate(mut self) -> Result<Valid<TaskFields>, Invalid> {
         let mut inv = Invalid::default();
-        required_text(&mut inv, "code", &mut self.code, 32);
+        required_text(&mut inv, "code", &mut self.code, CODE_MAX);
         if self.code.chars().any(char::is_whitespace) {
             inv.push("code", Problem::Malformed { expected: "code" });
         }
