@@ -51,6 +51,7 @@ pub struct Rollup {
 #[derive(Serialize, ToSchema)]
 pub struct Board {
     /// When the lamps were judged (at most 30 s before the request).
+    #[schema(format = DateTime)]
     pub computed_at: String,
     /// How long judging the whole ledger took, in milliseconds.
     pub took_ms: u64,

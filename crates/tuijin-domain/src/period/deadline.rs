@@ -17,6 +17,11 @@ use utoipa::openapi::RefOr;
 /// The field name errors carry.
 const FIELD: &str = "report_deadline";
 
+/// The shape every deadline has, as the OpenAPI document states it: a day
+/// (a weekday or a day of the month) and a time of day. Which days are
+/// real, and which suit the cadence, [`ReportDeadline::parse`] decides.
+pub const PATTERN: &str = r"^\s*\S+\s+[0-9]{1,2}:[0-9]{2}\s*$";
+
 /// The day of the deadline within its period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeadlineDay {
@@ -142,6 +147,7 @@ impl utoipa::PartialSchema for ReportDeadline {
         ObjectBuilder::new()
             .schema_type(Type::String)
             .description(Some("\"weekday HH:MM\" (weekly, fortnightly) or \"day-of-month HH:MM\" (monthly, 1-28)"))
+            .pattern(Some(PATTERN))
             .examples(["thu 12:00"])
             .into()
     }
@@ -182,6 +188,18 @@ mod tests {
     fn code(r: Result<ReportDeadline, Invalid>) -> (String, &'static str) {
         let e = r.unwrap_err().0.remove(0);
         (e.field, e.problem.code())
+    }
+
+    #[test]
+    fn what_parses_has_the_documented_shape() {
+        let shape = regex_automata::meta::Regex::new(PATTERN).unwrap();
+        for s in ["thu 12:00", "Thursday 9:30", "周四 12:00", "星期天 8:05", "25 17:00", "25日 17:00", " mon 09:30 "]
+        {
+            assert!(ReportDeadline::parse(s).is_ok() && shape.is_match(s), "{s}");
+        }
+        for s in ["thu", "12:00", "thu 12", "thu 12:00 noon", "thu12:00", ""] {
+            assert!(ReportDeadline::parse(s).is_err() && !shape.is_match(s), "{s}");
+        }
     }
 
     #[test]
