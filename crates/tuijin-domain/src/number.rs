@@ -4,8 +4,6 @@
 
 use crate::error::{Invalid, Problem};
 use rust_decimal::Decimal;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::RefOr;
 
 /// Decimal places a stored number may carry.
 pub const SCALE: u32 = 4;
@@ -55,36 +53,17 @@ pub const PERCENT_PATTERN: &str = r"^(100(\.0+)?|[0-9]{1,2}(\.[0-9]{1,4}0*)?)$";
 /// written as strings (`"288.6"`), never negative.
 pub struct Amount;
 
-impl utoipa::PartialSchema for Amount {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some(
-                "An exact decimal as a string, not negative, at most 4 decimal places and at most 900000000000000",
-            ))
-            .pattern(Some(AMOUNT_PATTERN))
-            .examples(["288.6"])
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for Amount {}
+text_schema!(
+    Amount,
+    "An exact decimal as a string, not negative, at most 4 decimal places and at most 900000000000000",
+    AMOUNT_PATTERN,
+    "288.6"
+);
 
 /// In the OpenAPI document: a percentage, 0 to 100, as a decimal string.
 pub struct Percent;
 
-impl utoipa::PartialSchema for Percent {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some("A percentage as a decimal string, 0 to 100, at most 4 decimal places"))
-            .pattern(Some(PERCENT_PATTERN))
-            .examples(["37.5"])
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for Percent {}
+text_schema!(Percent, "A percentage as a decimal string, 0 to 100, at most 4 decimal places", PERCENT_PATTERN, "37.5");
 
 #[cfg(test)]
 mod tests {

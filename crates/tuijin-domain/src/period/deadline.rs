@@ -11,8 +11,6 @@ use crate::Lang;
 use chrono::{NaiveTime, Timelike, Weekday};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::RefOr;
 
 /// The field name errors carry.
 const FIELD: &str = "report_deadline";
@@ -141,19 +139,13 @@ impl<'de> Deserialize<'de> for ReportDeadline {
     }
 }
 
-/// In the API a deadline is its string form.
-impl utoipa::PartialSchema for ReportDeadline {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some("\"weekday HH:MM\" (weekly, fortnightly) or \"day-of-month HH:MM\" (monthly, 1-28)"))
-            .pattern(Some(PATTERN))
-            .examples(["thu 12:00"])
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for ReportDeadline {}
+// In the API a deadline is its string form.
+text_schema!(
+    ReportDeadline,
+    "\"weekday HH:MM\" (weekly, fortnightly) or \"day-of-month HH:MM\" (monthly, 1-28)",
+    PATTERN,
+    "thu 12:00"
+);
 
 fn hm(hour: u32, minute: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, minute, 0).expect("a valid constant time")
