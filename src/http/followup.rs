@@ -1,10 +1,11 @@
 //! Instructions and extension requests over the API.
 
-use super::extract::Body;
+use super::extract::{Body, Path};
+use super::openapi::{Conflict, Forbidden, Unprocessable};
 use super::{today, ApiError, AppState};
 use crate::storage::{Extension, Instruction, Reply};
 use crate::supervision::followup;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -14,7 +15,8 @@ use tuijin_domain::instruction::{InstructionFields, ReplyFields};
 use tuijin_domain::Id;
 use utoipa::ToSchema;
 
-#[utoipa::path(get, path = "/tasks/{id}/instructions", tag = "instructions", responses((status = 200, body = Vec<Instruction>)))]
+#[utoipa::path(get, path = "/tasks/{id}/instructions", tag = "instructions", params(("id" = i64, Path, description = "The task")),
+    responses((status = 200, body = Vec<Instruction>)))]
 pub async fn list_instructions(
     State(s): State<AppState>,
     _: Actor,
@@ -25,8 +27,8 @@ pub async fn list_instructions(
 }
 
 /// A leader's instruction (批示) on a task.
-#[utoipa::path(post, path = "/tasks/{id}/instructions", tag = "instructions", request_body = InstructionFields,
-    responses((status = 201, body = Instruction), (status = 403, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/tasks/{id}/instructions", tag = "instructions", params(("id" = i64, Path, description = "The task")),
+    request_body = InstructionFields, responses((status = 201, body = Instruction), Forbidden, Unprocessable))]
 pub async fn create_instruction(
     State(s): State<AppState>,
     actor: Actor,
@@ -37,8 +39,9 @@ pub async fn create_instruction(
 }
 
 /// The lead unit's feedback (反馈), or a leader's follow-up.
-#[utoipa::path(post, path = "/instructions/{id}/replies", tag = "instructions", request_body = ReplyFields,
-    responses((status = 201, body = Reply), (status = 403, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/instructions/{id}/replies", tag = "instructions",
+    params(("id" = i64, Path, description = "The instruction")),
+    request_body = ReplyFields, responses((status = 201, body = Reply), Forbidden, Unprocessable))]
 pub async fn reply(
     State(s): State<AppState>,
     actor: Actor,
@@ -48,7 +51,8 @@ pub async fn reply(
     Ok((StatusCode::CREATED, Json(followup::reply(s.store.as_ref(), &actor, id, f).await?)))
 }
 
-#[utoipa::path(get, path = "/tasks/{id}/extensions", tag = "extensions", responses((status = 200, body = Vec<Extension>)))]
+#[utoipa::path(get, path = "/tasks/{id}/extensions", tag = "extensions", params(("id" = i64, Path, description = "The task")),
+    responses((status = 200, body = Vec<Extension>)))]
 pub async fn list_extensions(
     State(s): State<AppState>,
     _: Actor,
@@ -59,8 +63,8 @@ pub async fn list_extensions(
 }
 
 /// The lead unit asks for a later due date (or milestone date).
-#[utoipa::path(post, path = "/tasks/{id}/extensions", tag = "extensions", request_body = ExtensionFields,
-    responses((status = 201, body = Extension), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/tasks/{id}/extensions", tag = "extensions", params(("id" = i64, Path, description = "The task")),
+    request_body = ExtensionFields, responses((status = 201, body = Extension), Forbidden, Unprocessable))]
 pub async fn request_extension(
     State(s): State<AppState>,
     actor: Actor,
@@ -77,11 +81,14 @@ pub struct DecisionBody {
     pub approve: bool,
     /// Required when refusing.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: String,
 }
 
-#[utoipa::path(post, path = "/extensions/{id}/decision", tag = "extensions", request_body = DecisionBody,
-    responses((status = 200, body = Extension), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
+/// The office approves (the new date takes effect) or refuses (with a note) a pending request.
+#[utoipa::path(post, path = "/extensions/{id}/decision", tag = "extensions",
+    params(("id" = i64, Path, description = "The extension request")),
+    request_body = DecisionBody, responses((status = 200, body = Extension), Forbidden, Conflict, Unprocessable))]
 pub async fn decide(
     State(s): State<AppState>,
     actor: Actor,

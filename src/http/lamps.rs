@@ -1,9 +1,10 @@
 //! Lamps over the API: one task's lamp with its reasons, and the roll-up
 //! of the whole ledger per key work and per unit.
 
+use super::extract::Path;
 use super::{today, ApiError, AppState};
 use crate::supervision::lamps::lamps_of;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 use tuijin_domain::access::Actor;
@@ -19,7 +20,9 @@ pub struct LampBody {
     pub reason_texts: Vec<String>,
 }
 
-#[utoipa::path(get, path = "/tasks/{id}/lamp", tag = "lamps", responses((status = 200, body = LampBody)))]
+/// The task's lamp as of today, with its reasons (as data, and as words in the caller's language).
+#[utoipa::path(get, path = "/tasks/{id}/lamp", tag = "lamps", params(("id" = i64, Path, description = "The task")),
+    responses((status = 200, body = LampBody)))]
 pub async fn task_lamp(
     State(s): State<AppState>,
     _: Actor,
@@ -48,6 +51,7 @@ pub struct Rollup {
 #[derive(Serialize, ToSchema)]
 pub struct Board {
     /// When the lamps were judged (at most 30 s before the request).
+    #[schema(format = DateTime)]
     pub computed_at: String,
     /// How long judging the whole ledger took, in milliseconds.
     pub took_ms: u64,

@@ -1,11 +1,12 @@
 //! Milestones and relations of tasks.
 
-use super::extract::{Body, Query};
+use super::extract::{Body, Path, Query};
+use super::openapi::{Conflict, Forbidden, Unprocessable};
 use super::reference::{check_version, require_office};
 use super::tasks::check_fields;
 use super::{ApiError, AppState};
 use crate::storage::{Milestone, Relation};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -15,7 +16,8 @@ use tuijin_domain::relation::{RelationFields, RelationPatch};
 use tuijin_domain::Id;
 use utoipa::IntoParams;
 
-#[utoipa::path(get, path = "/tasks/{id}/milestones", tag = "milestones", responses((status = 200, body = Vec<Milestone>)))]
+#[utoipa::path(get, path = "/tasks/{id}/milestones", tag = "milestones", params(("id" = i64, Path, description = "The task")),
+    responses((status = 200, body = Vec<Milestone>)))]
 pub async fn list_milestones(
     State(s): State<AppState>,
     _: Actor,
@@ -25,8 +27,8 @@ pub async fn list_milestones(
     Ok(Json(s.store.list_milestones(id).await?))
 }
 
-#[utoipa::path(post, path = "/tasks/{id}/milestones", tag = "milestones", request_body = MilestoneFields,
-    responses((status = 201, body = Milestone), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/tasks/{id}/milestones", tag = "milestones", params(("id" = i64, Path, description = "The task")),
+    request_body = MilestoneFields, responses((status = 201, body = Milestone), Forbidden, Unprocessable))]
 pub async fn create_milestone(
     State(s): State<AppState>,
     actor: Actor,
@@ -37,7 +39,8 @@ pub async fn create_milestone(
     Ok((StatusCode::CREATED, Json(s.store.create_milestone(&actor, id, f.validate()?).await?)))
 }
 
-#[utoipa::path(get, path = "/milestones/{id}", tag = "milestones", responses((status = 200, body = Milestone)))]
+#[utoipa::path(get, path = "/milestones/{id}", tag = "milestones", params(("id" = i64, Path, description = "The milestone")),
+    responses((status = 200, body = Milestone)))]
 pub async fn get_milestone(
     State(s): State<AppState>,
     _: Actor,
@@ -47,8 +50,8 @@ pub async fn get_milestone(
 }
 
 /// The office changes any field; the lead unit's liaison records what happened.
-#[utoipa::path(patch, path = "/milestones/{id}", tag = "milestones", request_body = MilestonePatch,
-    responses((status = 200, body = Milestone), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
+#[utoipa::path(patch, path = "/milestones/{id}", tag = "milestones", params(("id" = i64, Path, description = "The milestone")),
+    request_body = MilestonePatch, responses((status = 200, body = Milestone), Forbidden, Conflict, Unprocessable))]
 pub async fn update_milestone(
     State(s): State<AppState>,
     actor: Actor,
@@ -66,7 +69,8 @@ pub async fn update_milestone(
     Ok(Json(s.store.update_milestone(&actor, &current, new).await?))
 }
 
-#[utoipa::path(delete, path = "/milestones/{id}", tag = "milestones", responses((status = 204)))]
+#[utoipa::path(delete, path = "/milestones/{id}", tag = "milestones", params(("id" = i64, Path, description = "The milestone")),
+    responses((status = 204, description = "Deleted; its history stays"), Forbidden))]
 pub async fn delete_milestone(
     State(s): State<AppState>,
     actor: Actor,
@@ -78,6 +82,7 @@ pub async fn delete_milestone(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RelationParams {
     /// Only relations touching this task.
@@ -93,13 +98,14 @@ pub async fn list_relations(
     Ok(Json(s.store.list_relations(p.task).await?))
 }
 
-#[utoipa::path(get, path = "/relations/{id}", tag = "relations", responses((status = 200, body = Relation)))]
+#[utoipa::path(get, path = "/relations/{id}", tag = "relations", params(("id" = i64, Path, description = "The relation")),
+    responses((status = 200, body = Relation)))]
 pub async fn get_relation(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -> Result<Json<Relation>, ApiError> {
     Ok(Json(s.store.get_relation(id).await?))
 }
 
 #[utoipa::path(post, path = "/relations", tag = "relations", request_body = RelationFields,
-    responses((status = 201, body = Relation), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = Relation), Forbidden, Unprocessable))]
 pub async fn create_relation(
     State(s): State<AppState>,
     actor: Actor,
@@ -109,8 +115,8 @@ pub async fn create_relation(
     Ok((StatusCode::CREATED, Json(s.store.create_relation(&actor, f.validate()?).await?)))
 }
 
-#[utoipa::path(patch, path = "/relations/{id}", tag = "relations", request_body = RelationPatch,
-    responses((status = 200, body = Relation), (status = 409, body = super::ErrorBody)))]
+#[utoipa::path(patch, path = "/relations/{id}", tag = "relations", params(("id" = i64, Path, description = "The relation")),
+    request_body = RelationPatch, responses((status = 200, body = Relation), Forbidden, Conflict, Unprocessable))]
 pub async fn update_relation(
     State(s): State<AppState>,
     actor: Actor,
@@ -124,7 +130,8 @@ pub async fn update_relation(
     Ok(Json(s.store.update_relation(&actor, &current, f).await?))
 }
 
-#[utoipa::path(delete, path = "/relations/{id}", tag = "relations", responses((status = 204)))]
+#[utoipa::path(delete, path = "/relations/{id}", tag = "relations", params(("id" = i64, Path, description = "The relation")),
+    responses((status = 204, description = "Deleted; its history stays"), Forbidden))]
 pub async fn delete_relation(
     State(s): State<AppState>,
     actor: Actor,

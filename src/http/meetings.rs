@@ -2,11 +2,12 @@
 //! ledger, then edited) and their decisions, each assigned as a task.
 //! Everyone signed in reads; the office (admin, supervisor) writes.
 
-use super::extract::Body;
+use super::extract::{Body, Path};
+use super::openapi::{Conflict, Forbidden, Unprocessable};
 use super::{today, ApiError, AppState};
 use crate::storage::{AgendaItem, Decision, HistoryEntry, Meeting};
 use crate::supervision::meetings;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,7 @@ pub async fn list_meetings(State(s): State<AppState>, _: Actor) -> Result<Json<V
 
 /// A new meeting (工作例会); without a title it is named "…第N次工作例会".
 #[utoipa::path(post, path = "/meetings", tag = "meetings", request_body = MeetingFields,
-    responses((status = 201, body = Meeting), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = Meeting), Forbidden, Unprocessable))]
 pub async fn create_meeting(
     State(s): State<AppState>,
     actor: Actor,
@@ -41,8 +42,8 @@ pub async fn create_meeting(
     Ok((StatusCode::CREATED, Json(meetings::create(s.store.as_ref(), &actor, f).await?)))
 }
 
-#[utoipa::path(get, path = "/meetings/{id}", tag = "meetings",
-    responses((status = 200, body = MeetingDetail), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/meetings/{id}", tag = "meetings", params(("id" = i64, Path, description = "The meeting")),
+    responses((status = 200, body = MeetingDetail)))]
 pub async fn get_meeting(
     State(s): State<AppState>,
     _: Actor,
@@ -55,9 +56,8 @@ pub async fn get_meeting(
 }
 
 /// Changes a meeting's fields, its status or its minutes, at its version.
-#[utoipa::path(patch, path = "/meetings/{id}", tag = "meetings", request_body = MeetingPatch,
-    responses((status = 200, body = Meeting), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
-              (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(patch, path = "/meetings/{id}", tag = "meetings", params(("id" = i64, Path, description = "The meeting")), request_body = MeetingPatch,
+    responses((status = 200, body = Meeting), Forbidden, Conflict, Unprocessable))]
 pub async fn update_meeting(
     State(s): State<AppState>,
     actor: Actor,
@@ -68,8 +68,8 @@ pub async fn update_meeting(
 }
 
 /// Deletes a meeting with its agenda; refused (422) once it has decisions.
-#[utoipa::path(delete, path = "/meetings/{id}", tag = "meetings",
-    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(delete, path = "/meetings/{id}", tag = "meetings", params(("id" = i64, Path, description = "The meeting")),
+    responses((status = 204, description = "Deleted; its history stays"), Forbidden, Unprocessable))]
 pub async fn delete_meeting(
     State(s): State<AppState>,
     actor: Actor,
@@ -84,12 +84,13 @@ pub async fn delete_meeting(
 pub struct MinutesBody {
     pub version: i64,
     /// 会议记录.
+    #[schema(max_length = 50000)]
     pub minutes: String,
 }
 
 /// Saves the minutes (会议记录) at the meeting's version.
-#[utoipa::path(put, path = "/meetings/{id}/minutes", tag = "meetings", request_body = MinutesBody,
-    responses((status = 200, body = Meeting), (status = 409, body = super::ErrorBody)))]
+#[utoipa::path(put, path = "/meetings/{id}/minutes", tag = "meetings", params(("id" = i64, Path, description = "The meeting")), request_body = MinutesBody,
+    responses((status = 200, body = Meeting), Forbidden, Conflict, Unprocessable))]
 pub async fn save_minutes(
     State(s): State<AppState>,
     actor: Actor,
@@ -100,7 +101,8 @@ pub async fn save_minutes(
     Ok(Json(meetings::update(s.store.as_ref(), &actor, id, &p).await?))
 }
 
-#[utoipa::path(get, path = "/meetings/{id}/history", tag = "meetings", responses((status = 200, body = Vec<HistoryEntry>)))]
+#[utoipa::path(get, path = "/meetings/{id}/history", tag = "meetings", params(("id" = i64, Path, description = "The meeting")),
+    responses((status = 200, body = Vec<HistoryEntry>)))]
 pub async fn meeting_history(
     State(s): State<AppState>,
     _: Actor,
@@ -122,8 +124,8 @@ fn lang(headers: &HeaderMap) -> Lang {
 /// this period's requests for coordination, open decisions of earlier
 /// meetings, unanswered instructions — keeping the items the office added.
 /// Built items are written in the request's `Accept-Language`.
-#[utoipa::path(post, path = "/meetings/{id}/agenda/generate", tag = "meetings",
-    responses((status = 200, body = Vec<AgendaItem>), (status = 403, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/meetings/{id}/agenda/generate", tag = "meetings", params(("id" = i64, Path, description = "The meeting")),
+    responses((status = 200, body = Vec<AgendaItem>), Forbidden))]
 pub async fn generate_agenda(
     State(s): State<AppState>,
     actor: Actor,
@@ -134,7 +136,8 @@ pub async fn generate_agenda(
     Ok(Json(items))
 }
 
-#[utoipa::path(get, path = "/meetings/{id}/agenda", tag = "meetings", responses((status = 200, body = Vec<AgendaItem>)))]
+#[utoipa::path(get, path = "/meetings/{id}/agenda", tag = "meetings", params(("id" = i64, Path, description = "The meeting")),
+    responses((status = 200, body = Vec<AgendaItem>)))]
 pub async fn list_agenda(
     State(s): State<AppState>,
     _: Actor,
@@ -145,8 +148,8 @@ pub async fn list_agenda(
 }
 
 /// Adds the office's own item at the end of the agenda.
-#[utoipa::path(post, path = "/meetings/{id}/agenda", tag = "meetings", request_body = ItemFields,
-    responses((status = 201, body = AgendaItem), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/meetings/{id}/agenda", tag = "meetings", params(("id" = i64, Path, description = "The meeting")), request_body = ItemFields,
+    responses((status = 201, body = AgendaItem), Forbidden, Unprocessable))]
 pub async fn add_agenda_item(
     State(s): State<AppState>,
     actor: Actor,
@@ -163,8 +166,8 @@ pub struct ItemEdit {
     pub fields: ItemFields,
 }
 
-#[utoipa::path(patch, path = "/agenda-items/{id}", tag = "meetings", request_body = ItemEdit,
-    responses((status = 200, body = AgendaItem), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(patch, path = "/agenda-items/{id}", tag = "meetings", params(("id" = i64, Path, description = "The agenda item")), request_body = ItemEdit,
+    responses((status = 200, body = AgendaItem), Forbidden, Conflict, Unprocessable))]
 pub async fn edit_agenda_item(
     State(s): State<AppState>,
     actor: Actor,
@@ -174,7 +177,8 @@ pub async fn edit_agenda_item(
     Ok(Json(meetings::edit_item(s.store.as_ref(), &actor, id, b.version, b.fields).await?))
 }
 
-#[utoipa::path(delete, path = "/agenda-items/{id}", tag = "meetings", responses((status = 204), (status = 403, body = super::ErrorBody)))]
+#[utoipa::path(delete, path = "/agenda-items/{id}", tag = "meetings", params(("id" = i64, Path, description = "The agenda item")),
+    responses((status = 204, description = "Removed from the agenda"), Forbidden))]
 pub async fn delete_agenda_item(
     State(s): State<AppState>,
     actor: Actor,
@@ -198,8 +202,8 @@ pub struct MoveBody {
 }
 
 /// Moves an item one place up or down; returns the agenda in its new order.
-#[utoipa::path(post, path = "/agenda-items/{id}/move", tag = "meetings", request_body = MoveBody,
-    responses((status = 200, body = Vec<AgendaItem>)))]
+#[utoipa::path(post, path = "/agenda-items/{id}/move", tag = "meetings", params(("id" = i64, Path, description = "The agenda item")), request_body = MoveBody,
+    responses((status = 200, body = Vec<AgendaItem>), Forbidden))]
 pub async fn move_agenda_item(
     State(s): State<AppState>,
     actor: Actor,
@@ -210,7 +214,8 @@ pub async fn move_agenda_item(
     Ok(Json(meetings::move_item(s.store.as_ref(), &actor, id, up).await?))
 }
 
-#[utoipa::path(get, path = "/meetings/{id}/decisions", tag = "meetings", responses((status = 200, body = Vec<Decision>)))]
+#[utoipa::path(get, path = "/meetings/{id}/decisions", tag = "meetings", params(("id" = i64, Path, description = "The meeting")),
+    responses((status = 200, body = Vec<Decision>)))]
 pub async fn list_decisions(
     State(s): State<AppState>,
     _: Actor,
@@ -223,8 +228,8 @@ pub async fn list_decisions(
 /// Records a decision (议定事项) and assigns it as a task (交办) in the
 /// same transaction: the next free code of the key work (or under
 /// `parent_id`), titled by the decision, due on its deadline.
-#[utoipa::path(post, path = "/meetings/{id}/decisions", tag = "meetings", request_body = DecisionFields,
-    responses((status = 201, body = Decision), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/meetings/{id}/decisions", tag = "meetings", params(("id" = i64, Path, description = "The meeting")), request_body = DecisionFields,
+    responses((status = 201, body = Decision), Forbidden, Unprocessable))]
 pub async fn create_decision(
     State(s): State<AppState>,
     actor: Actor,
@@ -244,8 +249,8 @@ pub struct DecisionEdit {
 /// Changes a decision and its task alike (unit, leaders, deadline; the
 /// title unless the task was renamed). Refused (422) once the task is
 /// done or cancelled; the key work and parent cannot change.
-#[utoipa::path(patch, path = "/decisions/{id}", tag = "meetings", request_body = DecisionEdit,
-    responses((status = 200, body = Decision), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(patch, path = "/decisions/{id}", tag = "meetings", params(("id" = i64, Path, description = "The decision")),
+    request_body = DecisionEdit, responses((status = 200, body = Decision), Forbidden, Conflict, Unprocessable))]
 pub async fn edit_decision(
     State(s): State<AppState>,
     actor: Actor,

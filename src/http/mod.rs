@@ -66,15 +66,16 @@ impl AppState {
 
 /// The whole application as a router, ready to serve.
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = openapi::api_router().split_for_parts();
-    let doc = Arc::new(doc);
+    let (api, doc) = openapi::api();
+    // Serialized once: the document does not change while the server runs.
+    let doc = axum::body::Bytes::from(serde_json::to_vec(&doc).expect("the OpenAPI document is JSON"));
     Router::new()
         .nest("/api/v1", api)
         .route(
             "/api/v1/openapi.json",
             get(move || {
                 let doc = doc.clone();
-                async move { axum::Json(doc.as_ref().clone()) }
+                async move { ([(header::CONTENT_TYPE, "application/json")], doc) }
             }),
         )
         .route("/healthz", get(healthz))

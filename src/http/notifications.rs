@@ -2,10 +2,11 @@
 //! reminder, and acknowledging it (已知悉). The office also sees where a
 //! reminder went and how each delivery stands.
 
-use super::extract::Query;
+use super::extract::{Path, Query};
+use super::openapi::Forbidden;
 use super::{ApiError, AppState};
 use crate::storage::{Delivery, Notification};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tuijin_domain::access::Actor;
@@ -13,11 +14,12 @@ use tuijin_domain::Id;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InboxParams {
     /// Only what nobody has acknowledged yet.
     pub unread: Option<bool>,
-    /// At most this many, newest first (default 50, at most 1000).
+    /// At most this many, newest first (default 50; taken as 1 to 1000).
     pub limit: Option<i64>,
 }
 
@@ -50,8 +52,10 @@ pub struct NotificationDetail {
     pub deliveries: Vec<Delivery>,
 }
 
+/// A reminder addressed to the signed-in account (the office sees every one, with its deliveries).
 #[utoipa::path(get, path = "/notifications/{id}", tag = "notifications",
-    responses((status = 200, body = NotificationDetail), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    params(("id" = i64, Path, description = "The reminder")),
+    responses((status = 200, body = NotificationDetail), Forbidden))]
 pub async fn get_notification(
     State(s): State<AppState>,
     actor: Actor,
@@ -73,7 +77,8 @@ fn addressed_to(deliveries: &[Delivery], user_id: Id) -> bool {
 /// 已知悉: one of the addressees has read the reminder; the first answer
 /// stays, answering again changes nothing.
 #[utoipa::path(post, path = "/notifications/{id}/ack", tag = "notifications",
-    responses((status = 200, body = Notification), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    params(("id" = i64, Path, description = "The reminder")),
+    responses((status = 200, body = Notification), Forbidden))]
 pub async fn acknowledge(
     State(s): State<AppState>,
     actor: Actor,

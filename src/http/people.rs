@@ -1,10 +1,11 @@
 //! People, and the accounts behind the API.
 
-use super::extract::Body;
+use super::extract::{Body, Path};
+use super::openapi::{Conflict, Forbidden, Unprocessable};
 use super::reference::{check_version, require_office};
 use super::{ApiError, AppState};
 use crate::storage::{NewUser, Person, User, UserChanges};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -19,13 +20,14 @@ pub async fn list_people(State(s): State<AppState>, _: Actor) -> Result<Json<Vec
     Ok(Json(s.store.list_people().await?))
 }
 
-#[utoipa::path(get, path = "/people/{id}", tag = "people", responses((status = 200, body = Person)))]
+#[utoipa::path(get, path = "/people/{id}", tag = "people", params(("id" = i64, Path, description = "The person")),
+    responses((status = 200, body = Person)))]
 pub async fn get_person(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -> Result<Json<Person>, ApiError> {
     Ok(Json(s.store.get_person(id).await?))
 }
 
 #[utoipa::path(post, path = "/people", tag = "people", request_body = PersonFields,
-    responses((status = 201, body = Person), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = Person), Forbidden, Unprocessable))]
 pub async fn create_person(
     State(s): State<AppState>,
     actor: Actor,
@@ -35,8 +37,8 @@ pub async fn create_person(
     Ok((StatusCode::CREATED, Json(s.store.create_person(&actor, f.validate()?).await?)))
 }
 
-#[utoipa::path(patch, path = "/people/{id}", tag = "people", request_body = PersonPatch,
-    responses((status = 200, body = Person), (status = 409, body = super::ErrorBody)))]
+#[utoipa::path(patch, path = "/people/{id}", tag = "people", params(("id" = i64, Path, description = "The person")),
+    request_body = PersonPatch, responses((status = 200, body = Person), Forbidden, Conflict, Unprocessable))]
 pub async fn update_person(
     State(s): State<AppState>,
     actor: Actor,
@@ -50,7 +52,9 @@ pub async fn update_person(
     Ok(Json(s.store.update_person(&actor, &current, f).await?))
 }
 
-#[utoipa::path(delete, path = "/people/{id}", tag = "people", responses((status = 204)))]
+/// Refused (422) while other rows still refer to the person.
+#[utoipa::path(delete, path = "/people/{id}", tag = "people", params(("id" = i64, Path, description = "The person")),
+    responses((status = 204, description = "Deleted; its history stays"), Forbidden, Unprocessable))]
 pub async fn delete_person(
     State(s): State<AppState>,
     actor: Actor,
@@ -62,12 +66,13 @@ pub async fn delete_person(
 }
 
 /// The signed-in account.
-#[utoipa::path(get, path = "/me", tag = "accounts", responses((status = 200, body = Actor), (status = 401, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/me", tag = "accounts", responses((status = 200, body = Actor)))]
 pub async fn me(actor: Actor) -> Json<Actor> {
     Json(actor)
 }
 
-#[utoipa::path(get, path = "/users", tag = "accounts", responses((status = 200, body = Vec<User>)))]
+/// Every account (administrators only).
+#[utoipa::path(get, path = "/users", tag = "accounts", responses((status = 200, body = Vec<User>), Forbidden))]
 pub async fn list_users(State(s): State<AppState>, actor: Actor) -> Result<Json<Vec<User>>, ApiError> {
     if !actor.may_manage_accounts() {
         return Err(ApiError::Forbidden);
@@ -78,15 +83,19 @@ pub async fn list_users(State(s): State<AppState>, actor: Actor) -> Result<Json<
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserBody {
+    /// The sign-in name: no spaces, at most 64 characters.
+    #[schema(pattern = r"^\s*\S{1,64}\s*$", example = "zhangsan")]
     pub username: String,
     #[serde(default)]
+    #[schema(max_length = 64)]
     pub display_name: String,
     pub role: Role,
     /// Required for a liaison: the unit whose tasks they report on.
     #[serde(default)]
     pub unit_id: Option<Id>,
-    /// Optional; an account without one signs in only with API tokens.
+    /// Optional (8 to 128 characters); an account without one signs in only with API tokens.
     #[serde(default)]
+    #[schema(min_length = 8, max_length = 128)]
     pub password: Option<String>,
 }
 
@@ -101,6 +110,9 @@ pub fn parse_new_user(b: NewUserBody) -> Result<NewUser, ApiError> {
     }
     if b.role == Role::Liaison && b.unit_id.is_none() {
         inv.push("unit_id", Problem::Conflicting { detail: "liaison_needs_unit" });
+    }
+    if b.display_name.trim().chars().count() > 64 {
+        inv.push("display_name", Problem::TooLong { max: 64 });
     }
     if let Some(p) = &b.password {
         if let Err(e) = tuijin_domain::password::check(p, &username) {
@@ -126,8 +138,9 @@ pub fn parse_new_user(b: NewUserBody) -> Result<NewUser, ApiError> {
     })
 }
 
+/// A new account (administrators only).
 #[utoipa::path(post, path = "/users", tag = "accounts", request_body = NewUserBody,
-    responses((status = 201, body = User), (status = 403, body = super::ErrorBody)))]
+    responses((status = 201, body = User), Forbidden, Unprocessable))]
 pub async fn create_user(
     State(s): State<AppState>,
     actor: Actor,
@@ -144,6 +157,7 @@ pub async fn create_user(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
+    #[schema(max_length = 64)]
     pub display_name: Option<String>,
     pub role: Option<Role>,
     /// `null` unbinds the account from its unit.
@@ -199,8 +213,9 @@ pub async fn change_user(s: &AppState, actor: &Actor, id: Id, p: UserPatch) -> R
     Ok(saved)
 }
 
-#[utoipa::path(patch, path = "/users/{id}", tag = "accounts", request_body = UserPatch,
-    responses((status = 200, body = User), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+/// Changes an account (administrators only); disabling it ends its sessions and stops its tokens.
+#[utoipa::path(patch, path = "/users/{id}", tag = "accounts", params(("id" = i64, Path, description = "The account")),
+    request_body = UserPatch, responses((status = 200, body = User), Forbidden, Unprocessable))]
 pub async fn update_user(
     State(s): State<AppState>,
     actor: Actor,

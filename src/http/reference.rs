@@ -1,10 +1,11 @@
 //! Units and key works. Reading is open to every signed-in user; writing
 //! to the office (admin, supervisor).
 
-use super::extract::Body;
+use super::extract::{Body, Path};
+use super::openapi::{Conflict, Forbidden, Unprocessable};
 use super::{ApiError, AppState};
 use crate::storage::{KeyWork, Unit};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use tuijin_domain::access::Actor;
@@ -34,13 +35,14 @@ pub async fn list_units(State(s): State<AppState>, _: Actor) -> Result<Json<Vec<
     Ok(Json(s.store.list_units().await?))
 }
 
-#[utoipa::path(get, path = "/units/{id}", tag = "units", responses((status = 200, body = Unit), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/units/{id}", tag = "units", params(("id" = i64, Path, description = "The unit")),
+    responses((status = 200, body = Unit)))]
 pub async fn get_unit(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -> Result<Json<Unit>, ApiError> {
     Ok(Json(s.store.get_unit(id).await?))
 }
 
 #[utoipa::path(post, path = "/units", tag = "units", request_body = UnitFields,
-    responses((status = 201, body = Unit), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = Unit), Forbidden, Unprocessable))]
 pub async fn create_unit(
     State(s): State<AppState>,
     actor: Actor,
@@ -50,8 +52,8 @@ pub async fn create_unit(
     Ok((StatusCode::CREATED, Json(s.store.create_unit(&actor, f.validate()?).await?)))
 }
 
-#[utoipa::path(patch, path = "/units/{id}", tag = "units", request_body = UnitPatch,
-    responses((status = 200, body = Unit), (status = 409, body = super::ErrorBody)))]
+#[utoipa::path(patch, path = "/units/{id}", tag = "units", params(("id" = i64, Path, description = "The unit")),
+    request_body = UnitPatch, responses((status = 200, body = Unit), Forbidden, Conflict, Unprocessable))]
 pub async fn update_unit(
     State(s): State<AppState>,
     actor: Actor,
@@ -65,7 +67,9 @@ pub async fn update_unit(
     Ok(Json(s.store.update_unit(&actor, &current, f).await?))
 }
 
-#[utoipa::path(delete, path = "/units/{id}", tag = "units", responses((status = 204), (status = 422, body = super::ErrorBody)))]
+/// Refused (422) while other rows still refer to the unit.
+#[utoipa::path(delete, path = "/units/{id}", tag = "units", params(("id" = i64, Path, description = "The unit")),
+    responses((status = 204, description = "Deleted; its history stays"), Forbidden, Unprocessable))]
 pub async fn delete_unit(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
     require_office(&actor)?;
     s.store.delete_unit(&actor, id).await?;
@@ -77,13 +81,14 @@ pub async fn list_key_works(State(s): State<AppState>, _: Actor) -> Result<Json<
     Ok(Json(s.store.list_key_works().await?))
 }
 
-#[utoipa::path(get, path = "/key-works/{id}", tag = "key works", responses((status = 200, body = KeyWork)))]
+#[utoipa::path(get, path = "/key-works/{id}", tag = "key works", params(("id" = i64, Path, description = "The key work")),
+    responses((status = 200, body = KeyWork)))]
 pub async fn get_key_work(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -> Result<Json<KeyWork>, ApiError> {
     Ok(Json(s.store.get_key_work(id).await?))
 }
 
 #[utoipa::path(post, path = "/key-works", tag = "key works", request_body = KeyWorkFields,
-    responses((status = 201, body = KeyWork), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = KeyWork), Forbidden, Unprocessable))]
 pub async fn create_key_work(
     State(s): State<AppState>,
     actor: Actor,
@@ -93,8 +98,8 @@ pub async fn create_key_work(
     Ok((StatusCode::CREATED, Json(s.store.create_key_work(&actor, f.validate()?).await?)))
 }
 
-#[utoipa::path(patch, path = "/key-works/{id}", tag = "key works", request_body = KeyWorkPatch,
-    responses((status = 200, body = KeyWork), (status = 409, body = super::ErrorBody)))]
+#[utoipa::path(patch, path = "/key-works/{id}", tag = "key works", params(("id" = i64, Path, description = "The key work")),
+    request_body = KeyWorkPatch, responses((status = 200, body = KeyWork), Forbidden, Conflict, Unprocessable))]
 pub async fn update_key_work(
     State(s): State<AppState>,
     actor: Actor,
@@ -108,7 +113,9 @@ pub async fn update_key_work(
     Ok(Json(s.store.update_key_work(&actor, &current, f).await?))
 }
 
-#[utoipa::path(delete, path = "/key-works/{id}", tag = "key works", responses((status = 204)))]
+/// Refused (422) while other rows still refer to the key work.
+#[utoipa::path(delete, path = "/key-works/{id}", tag = "key works", params(("id" = i64, Path, description = "The key work")),
+    responses((status = 204, description = "Deleted; its history stays"), Forbidden, Unprocessable))]
 pub async fn delete_key_work(
     State(s): State<AppState>,
     actor: Actor,

@@ -1,12 +1,12 @@
 //! Progress reports over the API: list, write (save or submit), review,
 //! and evidence files.
 
-use super::extract::{Body, Query};
+use super::extract::{Body, Path, Query, Raw};
+use super::openapi::{Conflict, Forbidden, Unprocessable};
 use super::{today, ApiError, AppState};
 use crate::storage::{EvidenceFile, Report, ReportQuery};
 use crate::supervision::{evidence, reports};
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -19,13 +19,19 @@ use tuijin_domain::Id;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportListParams {
     /// The first day of a reporting period.
     pub period: Option<NaiveDate>,
+    /// Reports of the tasks this unit leads.
+    #[param(value_type = Option<i64>)]
     pub lead_unit: Option<Id>,
+    /// Reports of this task.
+    #[param(value_type = Option<i64>)]
     pub task: Option<Id>,
-    /// Comma-separated: draft, submitted, returned, accepted.
+    /// Statuses, comma-separated, e.g. `submitted,returned`.
+    #[param(value_type = Option<Vec<ReportStatus>>, style = Form, explode = false)]
     pub status: Option<String>,
 }
 
@@ -59,15 +65,18 @@ pub struct ReportBody {
     #[serde(default)]
     pub version: Option<i64>,
     /// save (keep as draft) or submit.
+    #[schema(schema_with = writer_steps)]
     pub action: Action,
     #[serde(flatten)]
     pub fields: ReportFields,
 }
 
-#[utoipa::path(put, path = "/tasks/{id}/reports/{period}", tag = "reports", request_body = ReportBody,
-    params(("id" = i64, Path, description = "task"), ("period" = String, Path, description = "first day of the period, YYYY-MM-DD")),
-    responses((status = 200, body = Report), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
-              (status = 422, body = super::ErrorBody)))]
+/// Saves (`save`, as a draft) or submits (`submit`) the lead unit's report on a task for a period
+/// that has begun. `version` is the report's version last seen; absent for a new report.
+#[utoipa::path(put, path = "/tasks/{id}/reports/{period}", tag = "reports",
+    params(("id" = i64, Path, description = "The task"),
+           ("period" = NaiveDate, Path, description = "The first day of the reporting period")),
+    request_body = ReportBody, responses((status = 200, body = Report), Forbidden, Conflict, Unprocessable))]
 pub async fn write_report(
     State(s): State<AppState>,
     actor: Actor,
@@ -90,14 +99,33 @@ pub async fn write_report(
 pub struct ReviewBody {
     pub version: i64,
     /// accept or return.
+    #[schema(schema_with = review_steps)]
     pub action: Action,
     /// Required when returning.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/reports/{id}/review", tag = "reports", request_body = ReviewBody,
-    responses((status = 200, body = Report), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
+/// The steps a report's writer takes.
+fn writer_steps() -> utoipa::openapi::Object {
+    steps(&[Action::Save, Action::Submit])
+}
+
+/// The steps of the office's review.
+fn review_steps() -> utoipa::openapi::Object {
+    steps(&[Action::Accept, Action::Return])
+}
+
+/// A string schema of these actions, named as serde names them.
+fn steps(actions: &[Action]) -> utoipa::openapi::Object {
+    let names = actions.iter().filter_map(|a| serde_json::to_value(a).ok()?.as_str().map(String::from));
+    utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::String).enum_values(Some(names)).build()
+}
+
+/// The office accepts a submitted report (its percent and investment flow into the task) or returns it.
+#[utoipa::path(post, path = "/reports/{id}/review", tag = "reports", params(("id" = i64, Path, description = "The report")),
+    request_body = ReviewBody, responses((status = 200, body = Report), Forbidden, Conflict, Unprocessable))]
 pub async fn review_report(
     State(s): State<AppState>,
     actor: Actor,
@@ -108,30 +136,50 @@ pub async fn review_report(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UploadParams {
     /// The file's name as the user knows it.
     pub name: String,
 }
 
+/// A file's bytes, as the OpenAPI document describes a body or answer of them.
+pub struct FileContent;
+
+impl utoipa::PartialSchema for FileContent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileContent {}
+
 /// Attaches a file (the request body, up to 10 MB: JPEG, PNG or PDF, told
 /// by its content).
-#[utoipa::path(post, path = "/reports/{id}/files", tag = "reports", params(UploadParams),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = EvidenceFile), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/reports/{id}/files", tag = "reports",
+    params(("id" = i64, Path, description = "The report"), UploadParams),
+    request_body(content = FileContent, content_type = "application/octet-stream",
+                 description = "The file's bytes: JPEG, PNG or PDF, up to 10 MB, at most 10 files a report"),
+    responses((status = 201, body = EvidenceFile), Forbidden, Unprocessable))]
 pub async fn upload_file(
     State(s): State<AppState>,
     actor: Actor,
     Path(id): Path<Id>,
     Query(p): Query<UploadParams>,
-    body: Bytes,
+    Raw(body): Raw,
 ) -> Result<(StatusCode, Json<EvidenceFile>), ApiError> {
     let f = reports::attach(s.store.as_ref(), &actor, id, &p.name, body.to_vec()).await?;
     Ok((StatusCode::CREATED, Json(f)))
 }
 
 /// A file's content, to any signed-in user (everyone may read every task).
-#[utoipa::path(get, path = "/files/{id}", tag = "reports", responses((status = 200, content_type = "application/octet-stream")))]
+#[utoipa::path(get, path = "/files/{id}", tag = "reports", params(("id" = i64, Path, description = "The evidence file")),
+    responses((status = 200, description = "The file as it was uploaded",
+               content((FileContent = "image/jpeg"), (FileContent = "image/png"), (FileContent = "application/pdf")))))]
 pub async fn download_file(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -> Result<Response, ApiError> {
     file_response(&s, id).await
 }
@@ -152,7 +200,9 @@ pub async fn file_response(s: &AppState, id: Id) -> Result<Response, ApiError> {
         .into_response())
 }
 
-#[utoipa::path(delete, path = "/files/{id}", tag = "reports", responses((status = 204), (status = 403, body = super::ErrorBody)))]
+/// Removes an evidence file while the report may still change (422 once it may not).
+#[utoipa::path(delete, path = "/files/{id}", tag = "reports", params(("id" = i64, Path, description = "The evidence file")),
+    responses((status = 204, description = "Removed"), Forbidden, Unprocessable))]
 pub async fn delete_file(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
     reports::detach(s.store.as_ref(), &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)

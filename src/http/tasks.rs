@@ -1,11 +1,12 @@
 //! Tasks: the ledger list with its filters, a task with its milestones
 //! and relations, writes checked against role and unit, and history.
 
-use super::extract::{Body, Query};
+use super::extract::{Body, Path, Query};
+use super::openapi::{Conflict, Forbidden, Unprocessable};
 use super::reference::{check_version, require_office};
 use super::{ApiError, AppState};
 use crate::storage::{HistoryEntry, Milestone, Page, Relation, Task, TaskQuery, TaskSort};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
@@ -18,19 +19,26 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Filters, sort and page of the task list. Lists take comma-separated values.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TaskListParams {
     /// Key work id.
+    #[param(value_type = Option<i64>)]
     pub key_work: Option<Id>,
     /// Parent task id (its sub-tasks).
+    #[param(value_type = Option<i64>)]
     pub parent: Option<Id>,
     /// Lead unit id.
+    #[param(value_type = Option<i64>)]
     pub lead_unit: Option<Id>,
     /// Responsible leader (person id).
+    #[param(value_type = Option<i64>)]
     pub leader: Option<Id>,
-    /// Statuses, e.g. `in_progress,not_started`.
+    /// Statuses, comma-separated, e.g. `in_progress,not_started` (the Chinese labels are read too).
+    #[param(value_type = Option<Vec<Status>>, style = Form, explode = false)]
     pub status: Option<String>,
-    /// Priorities, e.g. `urgent_important,important`.
+    /// Priorities, comma-separated, e.g. `urgent_important,important`.
+    #[param(value_type = Option<Vec<Priority>>, style = Form, explode = false)]
     pub priority: Option<String>,
     /// Due on or after this date.
     pub due_from: Option<NaiveDate>,
@@ -40,12 +48,22 @@ pub struct TaskListParams {
     pub overdue: Option<bool>,
     /// Free text in code or title.
     pub q: Option<String>,
-    /// ledger, due_date, priority, code, title, percent_complete or updated_at; prefix `-` for descending.
+    /// The order: `ledger` (key work, then code; the default), `due_date`, `priority`, `code`, `title`,
+    /// `percent_complete` or `updated_at`; a `-` before it for descending.
+    #[param(schema_with = sort_schema)]
     pub sort: Option<String>,
     /// From 1.
+    #[param(minimum = 1, maximum = 4294967295_u32)]
     pub page: Option<u32>,
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u32>,
+}
+
+/// The `sort` parameter: each sort's name, ascending or (`-`) descending.
+fn sort_schema() -> utoipa::openapi::Object {
+    let names = TaskSort::NAMES.iter().flat_map(|(name, _)| [name.to_string(), format!("-{name}")]);
+    utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::String).enum_values(Some(names)).build()
 }
 
 fn bad(field: &str, detail: impl Into<String>) -> ApiError {
@@ -96,8 +114,7 @@ pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-#[utoipa::path(get, path = "/tasks", tag = "tasks", params(TaskListParams),
-    responses((status = 200, body = Page<Task>), (status = 400, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/tasks", tag = "tasks", params(TaskListParams), responses((status = 200, body = Page<Task>)))]
 pub async fn list_tasks(
     State(s): State<AppState>,
     _: Actor,
@@ -116,7 +133,8 @@ pub struct TaskDetail {
     pub relations: Vec<Relation>,
 }
 
-#[utoipa::path(get, path = "/tasks/{id}", tag = "tasks", responses((status = 200, body = TaskDetail), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/tasks/{id}", tag = "tasks", params(("id" = i64, Path, description = "The task")),
+    responses((status = 200, body = TaskDetail)))]
 pub async fn get_task(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -> Result<Json<TaskDetail>, ApiError> {
     let task = s.store.get_task(id).await?;
     let milestones = s.store.list_milestones(id).await?;
@@ -125,7 +143,7 @@ pub async fn get_task(State(s): State<AppState>, _: Actor, Path(id): Path<Id>) -
 }
 
 #[utoipa::path(post, path = "/tasks", tag = "tasks", request_body = TaskFields,
-    responses((status = 201, body = Task), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = Task), Forbidden, Unprocessable))]
 pub async fn create_task(
     State(s): State<AppState>,
     actor: Actor,
@@ -151,9 +169,8 @@ pub fn check_fields<T: Serialize>(actor: &Actor, old: &T, new: &T, allowed: &[&s
     }
 }
 
-#[utoipa::path(patch, path = "/tasks/{id}", tag = "tasks", request_body = TaskPatch,
-    responses((status = 200, body = Task), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
-              (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(patch, path = "/tasks/{id}", tag = "tasks", params(("id" = i64, Path, description = "The task")),
+    request_body = TaskPatch, responses((status = 200, body = Task), Forbidden, Conflict, Unprocessable))]
 pub async fn update_task(
     State(s): State<AppState>,
     actor: Actor,
@@ -170,7 +187,9 @@ pub async fn update_task(
     Ok(Json(s.store.update_task(&actor, &current, new).await?))
 }
 
-#[utoipa::path(delete, path = "/tasks/{id}", tag = "tasks", responses((status = 204), (status = 422, body = super::ErrorBody)))]
+/// Refused (422) while other rows (sub-tasks, reports, decisions…) still refer to the task.
+#[utoipa::path(delete, path = "/tasks/{id}", tag = "tasks", params(("id" = i64, Path, description = "The task")),
+    responses((status = 204, description = "Deleted; its history stays"), Forbidden, Unprocessable))]
 pub async fn delete_task(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
     require_office(&actor)?;
     s.store.delete_task(&actor, id).await?;
@@ -178,7 +197,8 @@ pub async fn delete_task(State(s): State<AppState>, actor: Actor, Path(id): Path
 }
 
 /// Every change to the task, its milestones and its relations, oldest first.
-#[utoipa::path(get, path = "/tasks/{id}/history", tag = "tasks", responses((status = 200, body = Vec<HistoryEntry>)))]
+#[utoipa::path(get, path = "/tasks/{id}/history", tag = "tasks", params(("id" = i64, Path, description = "The task")),
+    responses((status = 200, body = Vec<HistoryEntry>)))]
 pub async fn task_history(
     State(s): State<AppState>,
     _: Actor,
@@ -221,6 +241,15 @@ mod tests {
         assert_eq!((q.sort, q.descending), (TaskSort::DueDate, true));
         let q = params("").unwrap();
         assert_eq!((q.sort, q.descending, q.page, q.per_page), (TaskSort::Ledger, false, 1, 50));
+    }
+
+    #[test]
+    fn the_documented_page_size_is_the_enforced_one() {
+        let documented = TaskListParams::into_params(|| None);
+        let per_page = documented.iter().find(|p| p.name == "per_page").unwrap();
+        let schema = serde_json::to_value(&per_page.schema).unwrap();
+        assert_eq!(schema["maximum"], TaskQuery::MAX_PER_PAGE);
+        assert!(params("per_page=500").is_ok() && params("per_page=501").is_err());
     }
 
     #[test]

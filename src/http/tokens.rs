@@ -1,11 +1,12 @@
 //! API tokens through the API: one's own (an administrator's: anyone's),
 //! and an administrator signing an account out everywhere.
 
-use super::extract::{Body, Query};
+use super::extract::{Body, Path, Query};
+use super::openapi::{Forbidden, Unprocessable};
 use super::{ApiError, AppState};
 use crate::credentials::tokens::{self, TokenRequest, MAX_DAYS};
 use crate::storage::ApiToken;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -25,7 +26,7 @@ pub struct TokenListParams {
 }
 
 #[utoipa::path(get, path = "/tokens", tag = "accounts", params(TokenListParams),
-    responses((status = 200, body = Vec<ApiToken>), (status = 403, body = super::ErrorBody)))]
+    responses((status = 200, body = Vec<ApiToken>), Forbidden))]
 pub async fn list_tokens(
     State(s): State<AppState>,
     actor: Actor,
@@ -60,7 +61,7 @@ pub struct MadeTokenBody {
 }
 
 #[utoipa::path(post, path = "/tokens", tag = "accounts", request_body = NewTokenBody,
-    responses((status = 201, body = MadeTokenBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = MadeTokenBody), Forbidden, Unprocessable))]
 pub async fn create_token(
     State(s): State<AppState>,
     actor: Actor,
@@ -73,7 +74,7 @@ pub async fn create_token(
 
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "accounts",
     params(("id" = i64, Path, description = "the token's id")),
-    responses((status = 204), (status = 404, body = super::ErrorBody)))]
+    responses((status = 204), Forbidden))]
 pub async fn revoke_token(State(s): State<AppState>, actor: Actor, Path(id): Path<Id>) -> Result<StatusCode, ApiError> {
     tokens::revoke(s.store.as_ref(), &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -88,7 +89,7 @@ pub struct SignedOut {
 
 #[utoipa::path(post, path = "/users/{id}/sign-out", tag = "accounts",
     params(("id" = i64, Path, description = "the account's id")),
-    responses((status = 200, body = SignedOut), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, body = SignedOut), Forbidden))]
 pub async fn sign_out(
     State(s): State<AppState>,
     actor: Actor,

@@ -1,18 +1,19 @@
 //! A unit's group robots (DingTalk, WeCom, Feishu), kept by the office.
 //! Their URLs hold access tokens, so even reading them is the office's.
 
-use super::extract::Body;
+use super::extract::{Body, Path};
+use super::openapi::{Forbidden, Unprocessable};
 use super::reference::require_office;
 use super::{ApiError, AppState};
 use crate::storage::{NewWebhook, UnitWebhook};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use tuijin_domain::access::Actor;
 use tuijin_domain::Id;
 
-#[utoipa::path(get, path = "/units/{id}/webhooks", tag = "units",
-    responses((status = 200, body = Vec<UnitWebhook>), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/units/{id}/webhooks", tag = "units", params(("id" = i64, Path, description = "The unit")),
+    responses((status = 200, body = Vec<UnitWebhook>), Forbidden))]
 pub async fn list_webhooks(
     State(s): State<AppState>,
     actor: Actor,
@@ -23,8 +24,8 @@ pub async fn list_webhooks(
     Ok(Json(s.store.list_webhooks(Some(id)).await?))
 }
 
-#[utoipa::path(post, path = "/units/{id}/webhooks", tag = "units", request_body = NewWebhook,
-    responses((status = 201, body = UnitWebhook), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/units/{id}/webhooks", tag = "units", params(("id" = i64, Path, description = "The unit")),
+    request_body = NewWebhook, responses((status = 201, body = UnitWebhook), Forbidden, Unprocessable))]
 pub async fn create_webhook(
     State(s): State<AppState>,
     actor: Actor,
@@ -38,8 +39,8 @@ pub async fn create_webhook(
 }
 
 /// Reminders still waiting for this robot are given up.
-#[utoipa::path(delete, path = "/webhooks/{id}", tag = "units",
-    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(delete, path = "/webhooks/{id}", tag = "units", params(("id" = i64, Path, description = "The group robot")),
+    responses((status = 204, description = "Removed"), Forbidden))]
 pub async fn delete_webhook(
     State(s): State<AppState>,
     actor: Actor,

@@ -253,10 +253,16 @@ pub struct UnitWebhook {
 #[serde(deny_unknown_fields)]
 pub struct NewWebhook {
     pub kind: RobotKind,
-    /// The robot's webhook address, as the platform shows it.
+    /// The robot's webhook address, as the platform shows it: `http://` (see the README on HTTPS).
+    #[schema(
+        max_length = 1000,
+        pattern = r"^\s*http://[^\s/]\S*\s*$",
+        example = "http://robot-proxy/robot/send?access_token=abc"
+    )]
     pub url: String,
     /// DingTalk 加签 / Feishu 签名校验 secret, if the robot has one.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub secret: String,
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -278,10 +284,10 @@ impl NewWebhook {
             inv.push("url", Problem::Required);
         } else if rest.is_none_or(|r| r.is_empty() || r.starts_with('/')) || url.chars().any(char::is_whitespace) {
             inv.push("url", Problem::Malformed { expected: "http_url" });
-        } else if url.len() > 1000 {
+        } else if url.chars().count() > 1000 {
             inv.push("url", Problem::TooLong { max: 1000 });
         }
-        if self.secret.len() > 200 {
+        if self.secret.chars().count() > 200 {
             inv.push("secret", Problem::TooLong { max: 200 });
         }
         inv.into_result(())

@@ -20,17 +20,19 @@ pub enum TaskSort {
 }
 
 impl TaskSort {
+    /// Every sort with its name in the API (`sort=` of the task list).
+    pub const NAMES: [(&'static str, TaskSort); 7] = [
+        ("ledger", TaskSort::Ledger),
+        ("due_date", TaskSort::DueDate),
+        ("priority", TaskSort::Priority),
+        ("code", TaskSort::Code),
+        ("title", TaskSort::Title),
+        ("percent_complete", TaskSort::PercentComplete),
+        ("updated_at", TaskSort::UpdatedAt),
+    ];
+
     pub fn parse(s: &str) -> Option<TaskSort> {
-        Some(match s {
-            "ledger" => TaskSort::Ledger,
-            "due_date" => TaskSort::DueDate,
-            "priority" => TaskSort::Priority,
-            "code" => TaskSort::Code,
-            "title" => TaskSort::Title,
-            "percent_complete" => TaskSort::PercentComplete,
-            "updated_at" => TaskSort::UpdatedAt,
-            _ => return None,
-        })
+        TaskSort::NAMES.iter().find(|(name, _)| *name == s).map(|(_, sort)| *sort)
     }
 
     /// The SQL sort expression.

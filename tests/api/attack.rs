@@ -547,6 +547,15 @@ async fn the_smaller_ones() {
         .unwrap();
     let (status, err) = body(res).await;
     assert_eq!((status, err["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+    // An upload past the evidence limit says so in the same JSON.
+    let res = app
+        .request(reqwest::Method::POST, "/reports/1/files?name=scan.pdf", &app.admin)
+        .body(vec![b'%'; 11 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    let (status, err) = body(res).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
     // A due date in year 0000 (it exported an invalid Excel date).
     let mut task = task_body(seed.key_work, "7-1", seed.unit_a, seed.person);
     task["due_date"] = json!("0000-06-30");

@@ -13,6 +13,7 @@ mod inbox;
 mod lamps;
 mod ledger;
 mod meetings;
+mod openapi;
 pub mod permissions;
 mod receivers;
 mod reference;

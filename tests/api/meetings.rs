@@ -330,3 +330,65 @@ async fn the_minutes_record_has_names_not_ids() {
         (vec!["陈立民（常务副区长）".to_string()], "2", "未启动")
     );
 }
+
+/// Texts the server writes itself stay within the lengths the API
+/// documents for them (and the office can still edit what it wrote): a
+/// default meeting title after a long key work name, an agenda item built
+/// from a long decision, a decision's task code under a parent with a long
+/// code, or one past the largest number.
+#[tokio::test]
+async fn texts_the_server_writes_fit_their_fields() {
+    let app = spawn_app().await;
+    let s = app.seed().await;
+    let long_name = "二".repeat(200);
+    let (status, kw) = send(
+        &app,
+        Method::PATCH,
+        &format!("/key-works/{}", s.key_work),
+        &app.admin,
+        json!({"version": 1, "name": long_name}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{kw}");
+    let meeting = app.create("/meetings", meeting_body(&s, &day(-1))).await;
+    let title = meeting["title"].as_str().unwrap();
+    assert_eq!(title.chars().count(), 200, "{title}");
+    assert!(title.ends_with("…第1次工作例会"), "{title}");
+    let id = meeting["id"].as_i64().unwrap();
+    let (status, edited) =
+        send(&app, Method::PATCH, &format!("/meetings/{id}"), &app.admin, json!({"version": 1, "place": "区政府"}))
+            .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+
+    // A decision of 2000 characters stays on the next meeting's agenda as an item of at most 500.
+    app.create(&format!("/meetings/{id}/decisions"), decision_body(&s, &"议".repeat(2000), &day(30))).await;
+    let next = app.create("/meetings", meeting_body(&s, &day(0))).await["id"].as_i64().unwrap();
+    let items = agenda(&app, next).await;
+    let open = items.iter().find(|i| i["kind"] == "open_decision").expect("the open decision");
+    assert_eq!(open["title"].as_str().unwrap().chars().count(), 500);
+    let (status, edited) = send(
+        &app,
+        Method::PATCH,
+        &format!("/agenda-items/{}", open["id"]),
+        &app.admin,
+        json!({"version": open["version"], "title": open["title"], "detail": "改"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+
+    // Under a parent whose code leaves no room, the decision is refused, naming the parent.
+    let mut parent = task_body(s.key_work, "2", s.unit_a, s.person);
+    parent["code"] = json!("1-".repeat(15) + "1"); // 31 characters
+    let parent = app.create("/tasks", parent).await["id"].as_i64().unwrap();
+    let mut under = decision_body(&s, "编制时序表", &day(10));
+    under["parent_id"] = json!(parent);
+    let (status, refused) = send(&app, Method::POST, &format!("/meetings/{next}/decisions"), &app.admin, under).await;
+    assert_eq!((status, refused["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("parent_id")), "{refused}");
+
+    // After the largest 32-bit number comes the next one (it used to overflow: a 500).
+    app.create("/tasks", task_body(s.key_work, "4294967295", s.unit_a, s.person)).await;
+    let decided = app.create(&format!("/meetings/{next}/decisions"), decision_body(&s, "拓宽道路", &day(10))).await;
+    let task = app.get(&format!("/tasks/{}", decided["task_id"]), &app.admin).await;
+    let (_, task) = body(task).await;
+    assert_eq!(task["code"], "4294967296");
+}

@@ -115,3 +115,29 @@ async fn admins_manage_accounts() {
     let stored = app.store.find_user("lly").await.unwrap().unwrap();
     assert!(tuijin::auth::verify_password("long enough", stored.password_hash.as_deref().unwrap()));
 }
+
+/// The limits the OpenAPI document states hold on every path: a new
+/// account's display name and password as when it is edited, and a group
+/// robot's address and secret in characters (as the message says), not bytes.
+#[tokio::test]
+async fn documented_lengths_are_the_enforced_ones() {
+    let app = spawn_app().await;
+    let user = |display_name: &str, password: &str| json!({"username": "zhangsan", "display_name": display_name, "role": "leader", "password": password});
+    for (b, field) in
+        [(user(&"张".repeat(65), "tuijin2021"), "display_name"), (user("张三", &"x".repeat(129)), "password")]
+    {
+        let (status, refused) = body(app.post("/users", &app.admin, b).await).await;
+        assert_eq!((status, refused["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{refused}");
+    }
+    let (status, created) = body(app.post("/users", &app.admin, user(&"张".repeat(64), &"河道3-".repeat(32))).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+
+    let unit = app.create("/units", json!({"name": "区住建局"})).await["id"].as_i64().unwrap();
+    let url = format!("http://robot/{}", "机".repeat(987)); // 1000 characters, about 3000 bytes
+    let robot = json!({"kind": "dingtalk", "url": url, "secret": "密".repeat(200)});
+    let (status, created) = body(app.post(&format!("/units/{unit}/webhooks"), &app.admin, robot).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let too_long = json!({"kind": "dingtalk", "url": format!("{url}机")});
+    let (status, refused) = body(app.post(&format!("/units/{unit}/webhooks"), &app.admin, too_long).await).await;
+    assert_eq!((status, refused["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("url")), "{refused}");
+}

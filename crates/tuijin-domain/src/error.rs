@@ -247,6 +247,10 @@ fn conflict_label(detail: &str, lang: Lang) -> &'static str {
             "每周、每两周填报的截止时间应为周几，每月填报的应为几日",
             "weekly and fortnightly reports need a weekday deadline, monthly reports a day of the month",
         ),
+        "sub_task_code_too_long" => lang.pick(
+            "上级任务的编号太长，其下任务的编号将超过32个字符",
+            "the parent's code is too long: a task under it would get a code of more than 32 characters",
+        ),
         "deadline_before_meeting" => lang.pick("不能早于会议日期", "cannot be before the meeting's date"),
         "key_work_not_of_meeting" => lang.pick("须是本次例会涉及的重点工作", "must be one of the meeting's key works"),
         "meeting_has_decisions" => {

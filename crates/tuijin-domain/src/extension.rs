@@ -15,8 +15,9 @@ pub struct ExtensionFields {
     /// The milestone to move; none moves the task's due date.
     #[serde(default)]
     pub milestone_id: Option<Id>,
+    /// The date asked for: later than the one in force.
     pub requested_date: NaiveDate,
-    #[schema(example = "管线迁改需等待供电公司停电窗口")]
+    #[schema(example = "管线迁改需等待供电公司停电窗口", min_length = 1, max_length = 1000, pattern = r"\S")]
     pub reason: String,
 }
 

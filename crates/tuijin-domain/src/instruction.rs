@@ -15,10 +15,16 @@ pub const DEFAULT_RESPOND_DAYS: u32 = 7;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InstructionFields {
-    #[schema(example = "请抓紧协调交警部门，确保月底前完成管线迁改。")]
+    #[schema(
+        example = "请抓紧协调交警部门，确保月底前完成管线迁改。",
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"\S"
+    )]
     pub text: String,
-    /// Days the lead unit has to answer (1–60).
+    /// Days the lead unit has to answer (1–60, 7 by default).
     #[serde(default = "default_days")]
+    #[schema(minimum = 1, maximum = 60, default = 7)]
     pub respond_within_days: u32,
 }
 
@@ -40,6 +46,7 @@ impl InstructionFields {
 /// A reply (反馈) in an instruction's thread.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ReplyFields {
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub text: String,
 }
 

@@ -10,13 +10,14 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct KeyWorkFields {
-    #[schema(example = "二七商圈区域城市复兴")]
+    #[schema(example = "二七商圈区域城市复兴", min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// 牵头机构: the unit that leads the key work.
     pub lead_body_unit_id: Id,
     /// The leader in charge (a person).
     pub lead_leader_id: Id,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub description: String,
     #[serde(default)]
     pub sort_order: i32,
@@ -56,9 +57,11 @@ impl KeyWorkFields {
 #[serde(deny_unknown_fields)]
 pub struct KeyWorkPatch {
     pub version: i64,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     pub lead_body_unit_id: Option<Id>,
     pub lead_leader_id: Option<Id>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     pub sort_order: Option<i32>,
     pub report_cadence: Option<Cadence>,

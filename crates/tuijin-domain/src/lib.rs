@@ -2,6 +2,26 @@
 //! and the rules over them. Nothing here does I/O — storage, HTTP and the
 //! CLI depend on this crate, never the other way round.
 
+/// Implements the OpenAPI schema of a type the API writes as a string of a
+/// certain shape (a decimal, a report deadline): what it is, the shape
+/// (a pattern), an example.
+macro_rules! text_schema {
+    ($ty:ty, $description:expr, $pattern:expr, $example:expr) => {
+        impl utoipa::PartialSchema for $ty {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::Type::String)
+                    .description(Some($description))
+                    .pattern(Some($pattern))
+                    .examples([$example])
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $ty {}
+    };
+}
+
 pub mod access;
 pub mod error;
 pub mod extension;

@@ -5,7 +5,8 @@
 pub mod agenda;
 
 use crate::error::{Invalid, Problem};
-use crate::patch::{check_date, dedupe, optional_text, required_text, set, Valid};
+use crate::patch::{check_date, dedupe, fit, optional_text, required_text, set, Valid};
+use crate::task::CODE_MAX;
 use crate::{Id, Lang};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -44,38 +45,45 @@ impl MeetingStatus {
     }
 }
 
+/// The longest title a meeting may have, in characters.
+pub const TITLE_MAX: usize = 200;
+
 /// Every editable field of a meeting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MeetingFields {
     /// Empty on creation: the default "二七商圈区域城市复兴第12次工作例会" is used.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub title: String,
     /// The key works it is about; the first one numbers it.
+    #[schema(min_items = 1)]
     pub key_work_ids: Vec<Id>,
     pub held_on: NaiveDate,
-    /// "09:00", or empty.
+    /// "09:00" (hours and minutes), or empty.
     #[serde(default)]
-    #[schema(example = "09:00")]
+    #[schema(example = "09:00", pattern = r"^\s*(([01]?[0-9]|2[0-3])\s*[:：]\s*[0-5]?[0-9])?\s*$")]
     pub starts_at: String,
     #[serde(default)]
-    #[schema(example = "区政府三楼会议室")]
+    #[schema(example = "区政府三楼会议室", min_length = 1, max_length = 200, pattern = r"\S")]
     pub place: String,
-    /// 主持: a person of the ledger.
+    /// 主持: a person of the ledger (required).
     pub chair_id: Option<Id>,
     /// 参会人员, as the office writes them.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub attendees: String,
     #[serde(default)]
     pub status: MeetingStatus,
     /// 会议记录: what was said, the base of the 会议纪要.
     #[serde(default)]
+    #[schema(max_length = 50000)]
     pub minutes: String,
 }
 
 impl MeetingFields {
     pub fn validate(mut self) -> Result<Valid<MeetingFields>, Invalid> {
         let mut inv = Invalid::default();
-        optional_text(&mut inv, "title", &mut self.title, 200);
+        optional_text(&mut inv, "title", &mut self.title, TITLE_MAX);
         check_date(&mut inv, "held_on", Some(self.held_on));
         dedupe(&mut self.key_work_ids);
         if self.key_work_ids.is_empty() {
@@ -120,14 +128,20 @@ impl MeetingFields {
 #[serde(deny_unknown_fields)]
 pub struct MeetingPatch {
     pub version: i64,
+    #[schema(max_length = 200)]
     pub title: Option<String>,
+    #[schema(min_items = 1)]
     pub key_work_ids: Option<Vec<Id>>,
     pub held_on: Option<NaiveDate>,
+    #[schema(pattern = r"^\s*(([01]?[0-9]|2[0-3])\s*[:：]\s*[0-5]?[0-9])?\s*$")]
     pub starts_at: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub place: Option<String>,
     pub chair_id: Option<Id>,
+    #[schema(max_length = 2000)]
     pub attendees: Option<String>,
     pub status: Option<MeetingStatus>,
+    #[schema(max_length = 50000)]
     pub minutes: Option<String>,
 }
 
@@ -139,12 +153,15 @@ fn parse_time(s: &str) -> Option<String> {
 }
 
 /// The title a meeting gets when the office gives none:
-/// "二七商圈区域城市复兴第12次工作例会".
+/// "二七商圈区域城市复兴第12次工作例会". A long key work name is cut so the
+/// title stays within [`TITLE_MAX`], as one the office writes must.
 pub fn default_title(key_work: &str, number: i64, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{key_work}第{number}次工作例会"),
-        Lang::En => format!("{key_work}: work meeting no. {number}"),
-    }
+    let title = |name: &str| match lang {
+        Lang::Zh => format!("{name}第{number}次工作例会"),
+        Lang::En => format!("{name}: work meeting no. {number}"),
+    };
+    let suffix = title("").chars().count();
+    title(&fit(key_work, TITLE_MAX.saturating_sub(suffix)))
 }
 
 /// "第12次工作例会议定事项": where a task assigned by a meeting comes from.
@@ -158,17 +175,23 @@ pub fn source_text(meeting_title: &str, lang: Lang) -> String {
 /// A decision (议定事项): what was decided, and to whom it is assigned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DecisionFields {
-    #[schema(example = "由区住建局牵头，一周内拿出德化街管线迁改与道路施工的时序方案。")]
+    #[schema(
+        example = "由区住建局牵头，一周内拿出德化街管线迁改与道路施工的时序方案。",
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"\S"
+    )]
     pub content: String,
-    /// 牵头单位 (责任单位) of the assigned task.
+    /// 牵头单位 (责任单位) of the assigned task (required).
     pub lead_unit_id: Option<Id>,
     /// 配合单位.
     #[serde(default)]
     pub supporting_unit_ids: Vec<Id>,
     /// 责任领导: one or more.
     #[serde(default)]
+    #[schema(min_items = 1)]
     pub leader_ids: Vec<Id>,
-    /// 完成时限: on or after the meeting's date.
+    /// 完成时限 (required): on or after the meeting's date.
     pub deadline: Option<NaiveDate>,
     /// The key work the task goes into: one of the meeting's (the first by default).
     #[serde(default)]
@@ -224,12 +247,20 @@ impl DecisionFields {
 }
 
 /// The next free code among `siblings`: one past the highest number,
-/// under `parent` ("3-2" → "3-2-4") or at the top level ("13").
-pub fn next_code(parent: Option<&str>, siblings: &[String]) -> String {
+/// under `parent` ("3-2" → "3-2-4") or at the top level ("13"). Refused
+/// (naming `parent_id`) when the parent's code leaves no room for a code of
+/// at most [`CODE_MAX`] characters.
+pub fn next_code(parent: Option<&str>, siblings: &[String]) -> Result<String, Invalid> {
     let prefix = parent.map(|p| format!("{p}-")).unwrap_or_default();
     let highest =
-        siblings.iter().filter_map(|c| c.strip_prefix(prefix.as_str())?.parse::<u32>().ok()).max().unwrap_or(0);
-    format!("{prefix}{}", highest + 1)
+        siblings.iter().filter_map(|c| c.strip_prefix(prefix.as_str())?.parse::<u64>().ok()).max().unwrap_or(0);
+    // A code of 20 nines stays itself; the key work's codes are unique, so
+    // storage then refuses the duplicate instead of this overflowing.
+    let code = format!("{prefix}{}", highest.saturating_add(1));
+    if code.chars().count() > CODE_MAX {
+        return Err(Invalid::one("parent_id", Problem::Conflicting { detail: "sub_task_code_too_long" }));
+    }
+    Ok(code)
 }
 
 #[cfg(test)]

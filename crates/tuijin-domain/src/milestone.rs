@@ -1,7 +1,7 @@
 //! Milestones (时间节点): dated checkpoints of a task.
 
 use crate::error::Invalid;
-use crate::number::check_non_negative;
+use crate::number::{check_non_negative, Amount};
 use crate::patch::{check_date, nullable, required_text, set, Valid};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -10,17 +10,17 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MilestoneFields {
-    #[schema(example = "主体结构封顶")]
+    #[schema(example = "主体结构封顶", min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     pub planned_date: NaiveDate,
     /// The cumulative value planned by this date ("7 of 14 roads").
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "7")]
+    #[schema(value_type = Option<Amount>, example = "7")]
     pub planned_value: Option<Decimal>,
     #[serde(default)]
     pub actual_date: Option<NaiveDate>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Amount>)]
     pub actual_value: Option<Decimal>,
     #[serde(default)]
     pub done: bool,
@@ -62,16 +62,17 @@ impl MilestoneFields {
 #[serde(deny_unknown_fields)]
 pub struct MilestonePatch {
     pub version: i64,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: Option<String>,
     pub planned_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Amount>)]
     pub planned_value: Option<Option<Decimal>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     pub actual_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Amount>)]
     pub actual_value: Option<Option<Decimal>>,
     pub done: Option<bool>,
 }

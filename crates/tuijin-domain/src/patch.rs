@@ -128,6 +128,17 @@ pub fn date_range_problem() -> Problem {
     Problem::OutOfRange { min: format!("{FIRST_YEAR}-01-01"), max: format!("{LAST_YEAR}-12-31") }
 }
 
+/// `text` cut to at most `max` characters, ending with "…" when cut, for
+/// texts the system writes into a field of limited length.
+pub fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// Removes duplicates keeping the first occurrence's order.
 pub fn dedupe<T: PartialEq + Clone>(items: &mut Vec<T>) {
     let mut seen: Vec<T> = Vec::with_capacity(items.len());
@@ -220,6 +231,13 @@ mod tests {
         check_date(&mut inv, "start_date", d(1899, 12, 31));
         assert_eq!(inv.0.len(), 3);
         assert_eq!(inv.messages(crate::Lang::Zh)[0], "完成时限应在1900-01-01到2199-12-31之间");
+    }
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("道路有机更新", 6), "道路有机更新");
+        assert_eq!(fit("道路有机更新", 5), "道路有机…");
+        assert_eq!(fit("道路有机更新", 5).chars().count(), 5);
     }
 
     #[test]

@@ -8,9 +8,11 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PersonFields {
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub name: String,
     /// 职务, e.g. "区委副书记、区长".
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub title: String,
     pub unit_id: Id,
     #[serde(default)]
@@ -39,7 +41,9 @@ impl PersonFields {
 #[serde(deny_unknown_fields)]
 pub struct PersonPatch {
     pub version: i64,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub name: Option<String>,
+    #[schema(max_length = 100)]
     pub title: Option<String>,
     pub unit_id: Option<Id>,
     pub sort_order: Option<i32>,

@@ -14,8 +14,10 @@ pub struct RelationFields {
     pub successor_id: Id,
     /// Days the successor waits after the predecessor finishes (may be negative for an overlap).
     #[serde(default)]
+    #[schema(minimum = -365, maximum = 3650)]
     pub lag_days: i32,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 
@@ -45,7 +47,9 @@ impl RelationFields {
 #[serde(deny_unknown_fields)]
 pub struct RelationPatch {
     pub version: i64,
+    #[schema(minimum = -365, maximum = 3650)]
     pub lag_days: Option<i32>,
+    #[schema(max_length = 500)]
     pub note: Option<String>,
 }
 

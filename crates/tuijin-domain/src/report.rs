@@ -3,7 +3,7 @@
 //! (accept or return with a reason), resubmit.
 
 use crate::error::{Invalid, Problem};
-use crate::number::{check_non_negative, check_percent};
+use crate::number::{check_non_negative, check_percent, Amount, Percent};
 use crate::patch::{optional_text, Valid};
 use crate::period::ReportStatus;
 use crate::Id;
@@ -16,29 +16,33 @@ use utoipa::ToSchema;
 /// to address it to.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
 pub struct ReportFields {
-    /// 进展情况.
+    /// 进展情况: required to submit.
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub progress: String,
     /// Cumulative percent complete after this period.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "45")]
+    #[schema(value_type = Option<Percent>, example = "45")]
     pub percent_complete: Option<Decimal>,
     /// Cumulative value toward the task's quantitative target ("9 of 14 roads").
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "9")]
+    #[schema(value_type = Option<Amount>, example = "9")]
     pub actual_value: Option<Decimal>,
     /// Investment completed in this period, 万元.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "350")]
+    #[schema(value_type = Option<Amount>, example = "350")]
     pub investment_this_period: Option<Decimal>,
     /// 存在问题.
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub problems: String,
     /// 下步计划.
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub next_steps: String,
-    /// 需协调事项.
+    /// 需协调事项: to submit, addressed to a leader or a unit.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub coordination: String,
     /// The leader asked to coordinate.
     #[serde(default)]

@@ -1,7 +1,7 @@
 //! Tasks (工作任务): the rows of the ledger.
 
 use crate::error::{Invalid, Problem};
-use crate::number::{check_non_negative, check_percent};
+use crate::number::{check_non_negative, check_percent, Amount, Percent};
 use crate::patch::{
     check_date, dedupe, first_control, in_date_range, nullable, optional_text, required_text, set, Valid,
 };
@@ -128,12 +128,15 @@ impl Status {
 /// 目标/指标: a quantity to reach, e.g. 14 条.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Target {
-    #[schema(value_type = String, example = "14")]
+    #[schema(value_type = Amount, example = "14")]
     pub value: Decimal,
     /// The measure word (量词): 条, 个, 亿元…
-    #[schema(example = "条")]
+    #[schema(example = "条", min_length = 1, max_length = 16, pattern = r"\S")]
     pub measure: String,
 }
+
+/// The longest code a task may have, in characters.
+pub const CODE_MAX: usize = 32;
 
 /// Every editable field of a task, as the API accepts it on create and
 /// returns it on read.
@@ -142,11 +145,13 @@ pub struct TaskFields {
     pub key_work_id: Id,
     #[serde(default)]
     pub parent_id: Option<Id>,
-    /// The number as offices write it, e.g. "1-3"; unique within a key work.
-    #[schema(example = "1-3")]
+    /// The number as offices write it, e.g. "1-3", without spaces; unique within a key work.
+    #[schema(example = "1-3", min_length = 1, max_length = 32, pattern = r"^\s*\S+\s*$")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub description: String,
     /// 责任单位: exactly one.
     pub lead_unit_id: Id,
@@ -154,6 +159,7 @@ pub struct TaskFields {
     #[serde(default)]
     pub supporting_unit_ids: Vec<Id>,
     /// 责任领导: one or more people.
+    #[schema(min_items = 1)]
     pub leader_ids: Vec<Id>,
     #[serde(default = "default_priority")]
     pub priority: Priority,
@@ -167,17 +173,25 @@ pub struct TaskFields {
     pub target: Option<Target>,
     /// 计划投资, 万元.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "12000")]
+    #[schema(value_type = Option<Amount>, example = "12000")]
     pub planned_investment: Option<Decimal>,
     /// 完成投资, 万元.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "4500.5")]
+    #[schema(value_type = Option<Amount>, example = "4500.5")]
     pub completed_investment: Option<Decimal>,
     #[serde(default)]
-    #[schema(value_type = String, example = "40")]
+    #[schema(value_type = Percent, example = "40")]
     pub percent_complete: Decimal,
+    /// Free labels; blank ones are dropped, repeated ones kept once.
     #[serde(default)]
+    #[schema(schema_with = tags_schema)]
     pub tags: Vec<String>,
+}
+
+/// Tags: each at most 32 characters.
+fn tags_schema() -> utoipa::openapi::schema::Array {
+    let tag = utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::String).max_length(Some(32));
+    utoipa::openapi::schema::ArrayBuilder::new().items(tag).build()
 }
 
 fn default_priority() -> Priority {
@@ -194,7 +208,7 @@ impl TaskFields {
     /// transaction as the write.
     pub fn validate(mut self) -> Result<Valid<TaskFields>, Invalid> {
         let mut inv = Invalid::default();
-        required_text(&mut inv, "code", &mut self.code, 32);
+        required_text(&mut inv, "code", &mut self.code, CODE_MAX);
         if self.code.chars().any(char::is_whitespace) {
             inv.push("code", Problem::Malformed { expected: "code" });
         }
@@ -312,11 +326,15 @@ pub struct TaskPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Id>)]
     pub parent_id: Option<Option<Id>>,
+    #[schema(min_length = 1, max_length = 32, pattern = r"^\s*\S+\s*$")]
     pub code: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: Option<String>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     pub lead_unit_id: Option<Id>,
     pub supporting_unit_ids: Option<Vec<Id>>,
+    #[schema(min_items = 1)]
     pub leader_ids: Option<Vec<Id>>,
     pub priority: Option<Priority>,
     pub status: Option<Status>,
@@ -330,13 +348,14 @@ pub struct TaskPatch {
     #[schema(value_type = Option<Target>)]
     pub target: Option<Option<Target>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Amount>)]
     pub planned_investment: Option<Option<Decimal>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Amount>)]
     pub completed_investment: Option<Option<Decimal>>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Percent>)]
     pub percent_complete: Option<Decimal>,
+    #[schema(schema_with = tags_schema)]
     pub tags: Option<Vec<String>>,
 }
 

@@ -7,9 +7,10 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct UnitFields {
-    #[schema(example = "区住建局")]
+    #[schema(example = "区住建局", min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub short_name: String,
     #[serde(default)]
     pub sort_order: i32,
@@ -36,7 +37,9 @@ impl UnitFields {
 #[serde(deny_unknown_fields)]
 pub struct UnitPatch {
     pub version: i64,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: Option<String>,
+    #[schema(max_length = 50)]
     pub short_name: Option<String>,
     pub sort_order: Option<i32>,
 }

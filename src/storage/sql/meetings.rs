@@ -135,7 +135,7 @@ macro_rules! impl_meeting_store {
                         (None, siblings)
                     }
                 };
-                Ok(tuijin_domain::meeting::next_code(parent_code.as_deref(), &siblings))
+                Ok(tuijin_domain::meeting::next_code(parent_code.as_deref(), &siblings)?)
             }
         }
 

@@ -5,6 +5,7 @@
 //! [`ItemKind::Custom`] and survive a rebuild.
 
 use crate::lamp::LampColor;
+use crate::patch::fit;
 use crate::task::code_key;
 use crate::{Id, Lang};
 use chrono::NaiveDate;
@@ -137,6 +138,10 @@ pub struct Draft {
 
 impl Draft {
     fn new(kind: ItemKind, task_id: Id, title: String, detail: String) -> Draft {
+        // Built from the ledger's texts (a decision's 2000 characters, many
+        // lamp reasons), cut to what an item may hold, so the office can
+        // still edit it and it reads as an item of the API does.
+        let (title, detail) = (fit(&title, ITEM_TITLE_MAX), fit(&detail, ITEM_DETAIL_MAX));
         Draft { kind, task_id: Some(task_id), report_id: None, decision_id: None, instruction_id: None, title, detail }
     }
 }
@@ -215,20 +220,25 @@ pub fn build(facts: &Facts, lang: Lang) -> Vec<Draft> {
     out
 }
 
+/// The longest title and detail of an agenda item, in characters.
+pub const ITEM_TITLE_MAX: usize = 500;
+pub const ITEM_DETAIL_MAX: usize = 5000;
+
 /// What the office writes of an agenda item (its own, or an edit of a built one).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ItemFields {
-    #[schema(example = "研究德化街道路施工时序")]
+    #[schema(example = "研究德化街道路施工时序", min_length = 1, max_length = 500, pattern = r"\S")]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub detail: String,
 }
 
 impl ItemFields {
     pub fn validate(mut self) -> Result<crate::patch::Valid<ItemFields>, crate::Invalid> {
         let mut inv = crate::Invalid::default();
-        crate::patch::required_text(&mut inv, "title", &mut self.title, 500);
-        crate::patch::optional_text(&mut inv, "detail", &mut self.detail, 5000);
+        crate::patch::required_text(&mut inv, "title", &mut self.title, ITEM_TITLE_MAX);
+        crate::patch::optional_text(&mut inv, "detail", &mut self.detail, ITEM_DETAIL_MAX);
         inv.into_result(crate::patch::Valid::new(self))
     }
 }

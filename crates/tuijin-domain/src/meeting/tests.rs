@@ -1,4 +1,6 @@
-use super::agenda::{build, CoordinationRequest, Facts, ItemKind, OpenDecision, PendingInstruction, TaskLamp};
+use super::agenda::{
+    build, CoordinationRequest, Facts, ItemFields, ItemKind, OpenDecision, PendingInstruction, TaskLamp,
+};
 use super::*;
 use crate::lamp::LampColor;
 
@@ -123,9 +125,31 @@ fn long_decisions_make_short_task_titles() {
 #[test]
 fn the_next_code_follows_the_highest() {
     let codes = vec!["1".to_string(), "2".into(), "10".into(), "3-1".into(), "x".into()];
-    assert_eq!(next_code(None, &codes), "11");
-    assert_eq!(next_code(Some("3"), &codes), "3-2");
-    assert_eq!(next_code(Some("4"), &[]), "4-1");
+    assert_eq!(next_code(None, &codes).unwrap(), "11");
+    assert_eq!(next_code(Some("3"), &codes).unwrap(), "3-2");
+    assert_eq!(next_code(Some("4"), &[]).unwrap(), "4-1");
+}
+
+#[test]
+fn the_next_code_neither_overflows_nor_outgrows_a_code() {
+    let highest = vec!["4294967295".to_string(), u64::MAX.to_string()];
+    assert_eq!(next_code(None, &highest[..1]).unwrap(), "4294967296");
+    assert_eq!(next_code(None, &highest).unwrap(), u64::MAX.to_string(), "storage then refuses the duplicate");
+    let long_parent = "1-".repeat(15) + "1"; // 31 characters
+    let e = next_code(Some(&long_parent), &[]).unwrap_err();
+    assert_eq!((e.0[0].field.as_str(), e.0[0].problem.code()), ("parent_id", "conflicting"));
+    assert_eq!(next_code(Some(&long_parent[..29]), &[]).unwrap().chars().count(), 31);
+}
+
+#[test]
+fn a_default_title_fits_a_title() {
+    let name = "二".repeat(TITLE_MAX);
+    for lang in [Lang::Zh, Lang::En] {
+        let title = default_title(&name, 12, lang);
+        assert_eq!(title.chars().count(), TITLE_MAX, "{title}");
+        assert!(title.contains('…'));
+    }
+    assert_eq!(default_title("二七商圈区域城市复兴", 12, Lang::Zh), "二七商圈区域城市复兴第12次工作例会");
 }
 
 #[test]
@@ -248,4 +272,20 @@ fn an_agenda_item_needs_a_title() {
     let e = ItemFields { title: " ".into(), detail: "x".repeat(5001) }.validate().unwrap_err();
     assert_eq!(fields(&e), ["title", "detail"]);
     assert_eq!(e.0[0].message(Lang::Zh), "标题不能为空");
+}
+
+#[test]
+fn built_items_fit_what_an_item_may_hold() {
+    let mut f = facts();
+    f.open_decisions[0].content = "拿".repeat(2000);
+    f.tasks[0].reasons = vec!["节点“".to_string() + &"完".repeat(200) + "”已逾期5天"; 30];
+    let agenda = build(&f, Lang::Zh);
+    for item in &agenda {
+        let fields = ItemFields { title: item.title.clone(), detail: item.detail.clone() };
+        assert!(fields.validate().is_ok(), "{:?}: {} / {}", item.kind, item.title.len(), item.detail.len());
+    }
+    let decision = agenda.iter().find(|i| i.kind == ItemKind::OpenDecision).unwrap();
+    assert!(decision.title.ends_with('…') && decision.title.chars().count() == super::agenda::ITEM_TITLE_MAX);
+    let red = agenda.iter().find(|i| i.task_id == Some(1)).unwrap();
+    assert!(red.detail.ends_with('…') && red.detail.chars().count() == super::agenda::ITEM_DETAIL_MAX);
 }

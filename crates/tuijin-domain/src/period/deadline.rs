@@ -11,11 +11,14 @@ use crate::Lang;
 use chrono::{NaiveTime, Timelike, Weekday};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::RefOr;
 
 /// The field name errors carry.
 const FIELD: &str = "report_deadline";
+
+/// The shape every deadline has, as the OpenAPI document states it: a day
+/// (a weekday or a day of the month) and a time of day. Which days are
+/// real, and which suit the cadence, [`ReportDeadline::parse`] decides.
+pub const PATTERN: &str = r"^\s*\S+\s+[0-9]{1,2}:[0-9]{2}\s*$";
 
 /// The day of the deadline within its period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,18 +139,13 @@ impl<'de> Deserialize<'de> for ReportDeadline {
     }
 }
 
-/// In the API a deadline is its string form.
-impl utoipa::PartialSchema for ReportDeadline {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some("\"weekday HH:MM\" (weekly, fortnightly) or \"day-of-month HH:MM\" (monthly, 1-28)"))
-            .examples(["thu 12:00"])
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for ReportDeadline {}
+// In the API a deadline is its string form.
+text_schema!(
+    ReportDeadline,
+    "\"weekday HH:MM\" (weekly, fortnightly) or \"day-of-month HH:MM\" (monthly, 1-28)",
+    PATTERN,
+    "thu 12:00"
+);
 
 fn hm(hour: u32, minute: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, minute, 0).expect("a valid constant time")
@@ -182,6 +180,18 @@ mod tests {
     fn code(r: Result<ReportDeadline, Invalid>) -> (String, &'static str) {
         let e = r.unwrap_err().0.remove(0);
         (e.field, e.problem.code())
+    }
+
+    #[test]
+    fn what_parses_has_the_documented_shape() {
+        let shape = regex_automata::meta::Regex::new(PATTERN).unwrap();
+        for s in ["thu 12:00", "Thursday 9:30", "周四 12:00", "星期天 8:05", "25 17:00", "25日 17:00", " mon 09:30 "]
+        {
+            assert!(ReportDeadline::parse(s).is_ok() && shape.is_match(s), "{s}");
+        }
+        for s in ["thu", "12:00", "thu 12", "thu 12:00 noon", "thu12:00", ""] {
+            assert!(ReportDeadline::parse(s).is_err() && !shape.is_match(s), "{s}");
+        }
     }
 
     #[test]
