@@ -79,13 +79,15 @@ answers! {
     /// The version sent is stale.
     Conflict = "409", "Version conflict: someone changed it since; `current` holds what is stored now.";
     /// The input was read but breaks the rules.
-    Unprocessable = "422", "Validation failed: `errors` names each field at fault (also unknown references, duplicates, rows still in use).";
+    Unprocessable = "422", "Validation failed: `errors` names each field at fault (also unknown references, duplicates, rows still in use, control characters in text).";
 }
 
 /// What an operation's shape alone says it can answer, added to every
 /// operation that does not declare it itself: 401 (it needs a token), 400
 /// (any path or query parameter or body can be unreadable), 404 (an id in
-/// the path), 413 (a body can be too large) and 500.
+/// the path), 413 (a body can be too large), 422 (any request whose query
+/// string or body holds a control character is refused before it reaches
+/// the operation, see `text_guard`) and 500.
 pub fn add_standard_answers(doc: &mut utoipa::openapi::OpenApi) {
     let secured_by_default = doc.security.as_ref().is_some_and(|s| !s.is_empty());
     for item in doc.paths.paths.values_mut() {
@@ -128,6 +130,7 @@ fn add_answers_by_shape(op: &mut Operation, secured_by_default: bool) {
     if op.request_body.is_some() {
         add("413", "The body is larger than allowed (2 MB; 10 MB for evidence files).");
     }
+    add("422", "A text in the query string or the body holds a control character (`field` names it).");
     add("500", "Internal error: logged on the server; the message says no more.");
 }
 

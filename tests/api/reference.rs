@@ -129,7 +129,8 @@ async fn documented_lengths_are_the_enforced_ones() {
         let (status, refused) = body(app.post("/users", &app.admin, b).await).await;
         assert_eq!((status, refused["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{refused}");
     }
-    let (status, created) = body(app.post("/users", &app.admin, user(&"张".repeat(64), &"河道3-".repeat(32))).await).await;
+    let (status, created) =
+        body(app.post("/users", &app.admin, user(&"张".repeat(64), &"河道3-".repeat(32))).await).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
 
     let unit = app.create("/units", json!({"name": "区住建局"})).await["id"].as_i64().unwrap();
