@@ -1,5 +1,7 @@
 //! The `tuijin` binary as a user runs it.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Output, Stdio};
 
@@ -240,4 +242,34 @@ fn import_prints_every_problem_then_writes_all_or_nothing() {
     let o = tuijin(db, &["import", path, "--dry-run"]);
     assert!(o.status.success());
     assert!(stdout(&o).contains("新增任务 0，更新任务 0，无变化 2"), "re-importing changes nothing: {}", stdout(&o));
+}
+
+/// `tuijin import` of the attack's files (issue 11) under a 1 GiB address
+/// space: each is refused with the limit and the sheet or part named, and
+/// nothing aborts (the old reader asked for 4–105 GB on these).
+#[test]
+fn import_refuses_hostile_workbooks_within_bounded_memory() {
+    use common::workbooks::*;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let db = db.to_str().unwrap();
+    assert!(tuijin(db, &["migrate"]).status.success());
+    for (name, bytes, expected) in [
+        ("wide.xlsx", one_cell_per_row(100_000, 16_383), "工作表「台账」第1行有内容超出第200列，台账最多读取200列"),
+        ("strings.xlsx", one_huge_shared_string(300 << 20), "文件中的“xl/sharedStrings.xml”有一段文字超过256 KB"),
+        ("merges.xlsx", merged_over_everything(20_000, 50_000, "A1:A20000"), "工作表「台账」：合并单元格超过40万处"),
+        ("declared.xlsx", declared_strings(4_000_000_000), "uniqueCount"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_tuijin"))
+            .args(["--database-url", db, "import", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{name}: refused, not killed: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{name}: {}", stderr(&o));
+    }
 }

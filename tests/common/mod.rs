@@ -6,6 +6,8 @@
 
 use sqlx::{Connection, Executor};
 
+pub mod workbooks;
+
 /// The PostgreSQL server for tests. Under CI its absence is an error, so
 /// PostgreSQL tests can never be skipped silently there.
 pub fn postgres_url() -> Option<String> {
