@@ -218,7 +218,11 @@ fn read(bytes: &[u8], max_bytes: usize) -> Result<Workbook, ReadError> {
     let mut wb = open(bytes)?;
     let names = wb.sheet_names();
     std::thread::scope(|scope| {
-        let merged = scope.spawn(|| merges(bytes, &names));
+        // A panic inside calamine on this thread refuses the file like one on the caller's.
+        let merged = scope.spawn(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| merges(bytes, &names)))
+                .unwrap_or_else(|_| Err(ReadError::NotXlsx("the reader stopped on this file".into())))
+        });
         let mut tally = Tally { max_bytes, ..Tally::default() };
         let mut cells = Vec::with_capacity(names.len());
         for name in &names {
