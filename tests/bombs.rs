@@ -32,6 +32,7 @@ fn measured<T>(read: impl FnOnce() -> T) -> (T, usize) {
     let out = read();
     let peak = METER.peak() - before;
     METER.set_ceiling(usize::MAX);
+    println!("peak {} KiB", peak / 1024);
     (out, peak)
 }
 

@@ -68,7 +68,7 @@ pub const EXCEL_CELL_CHARS: u64 = 32_767;
 /// - The shared strings (held whole by calamine, twice while the merged
 ///   ranges are read beside the cells): 128 MiB — four times the text a
 ///   30 MB upload of Chinese text can carry — and at most 2,000,000 of
-///   them; styles and relationships, held whole too: 16 MiB and 4 MiB.
+///   them; styles and relationships, held whole too: 16 MiB each.
 /// - A run or tag: 256 KiB. Excel caps a cell at 32,767 characters: at 3
 ///   bytes a character in UTF-8 that is 96 KiB, and Excel writes a control
 ///   character as `_x000D_` (7 bytes), 229 KiB at worst.
@@ -76,7 +76,7 @@ pub const EXCEL_CELL_CHARS: u64 = 32_767;
 pub const XLSX: Limits = Limits {
     max_parts: 10_000,
     max_part_bytes: 512 * MIB,
-    whole_parts: &[("sharedstrings.xml", 128 * MIB), ("styles.xml", 16 * MIB), (".rels", 4 * MIB)],
+    whole_parts: &[("sharedstrings.xml", 128 * MIB), ("styles.xml", 16 * MIB), (".rels", 16 * MIB)],
     max_total_bytes: 1024 * MIB,
     max_run_bytes: 256 * KIB,
     max_elements: u64::MAX,
@@ -93,7 +93,7 @@ pub const XLSX: Limits = Limits {
         ElementLimit { name: "numFmt", max_count: 100_000, max_bytes: 4 * KIB, max_numbers: &[] },
         ElementLimit { name: "sheet", max_count: 10_000, max_bytes: 4 * KIB, max_numbers: &[] },
         ElementLimit { name: "definedName", max_count: 10_000, max_bytes: 16 * KIB, max_numbers: &[] },
-        ElementLimit { name: "Relationship", max_count: 100_000, max_bytes: 8 * KIB, max_numbers: &[] },
+        ElementLimit { name: "Relationship", max_count: 200_000, max_bytes: 8 * KIB, max_numbers: &[] },
     ],
 };
 
@@ -414,17 +414,22 @@ impl<'l> Scan<'l> {
                         self.closing = true;
                         self.grow_run(1)?;
                         i += 1;
-                    } else if b.is_ascii_whitespace() || b == b'>' || b == b'/' || b == b'<' {
-                        // The name is complete; the tag itself sees this byte.
-                        self.on_name(self.offset + i as u64)?;
-                        self.state = State::Tag { quote: 0 };
                     } else {
-                        if self.name_len < NAME {
-                            self.name[self.name_len] = b;
+                        // The name runs to a space, '>', '/' or '<' (a name
+                        // cut by the chunk's end goes on in the next one).
+                        let end = rest.iter().position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/' | b'<'));
+                        let taken = end.unwrap_or(rest.len());
+                        let at = self.name_len.min(NAME);
+                        let kept = taken.min(NAME - at);
+                        self.name[at..at + kept].copy_from_slice(&rest[..kept]);
+                        self.name_len += taken;
+                        self.grow_run(taken)?;
+                        i += taken;
+                        if end.is_some() {
+                            // The tag itself sees the byte that ended the name.
+                            self.on_name(self.offset + i as u64)?;
+                            self.state = State::Tag { quote: 0 };
                         }
-                        self.name_len += 1;
-                        self.grow_run(1)?;
-                        i += 1;
                     }
                 }
                 State::Tag { quote } => {
@@ -632,6 +637,8 @@ mod tests {
     fn a_well_formed_part_passes_however_it_is_cut() {
         assert_eq!(scan(r#"<?xml v="1"?><sst uniqueCount="3"><si><t>ab</t></si><x:si/><si a=">>"/></sst>"#), Ok(()));
         assert_eq!(scan("<!-- it's a comment -->text<a b='x'>y</a>"), Ok(()));
+        // A name longer than any watched one matches none, wherever it is cut.
+        assert_eq!(scan(&format!("<{0}>x</{0}><si/>", "n".repeat(35))), Ok(()));
     }
 
     #[test]
