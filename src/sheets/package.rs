@@ -22,7 +22,7 @@
 //! uploaded OOXML file (.xlsx, and any .docx reader the server gains)
 //! must pass the file through [`check`] first**, with [`XLSX`] or [`DOCX`].
 
-use memchr::{memchr, memchr2, memchr3};
+use memchr::memchr;
 use std::io::{Cursor, Read};
 
 const KIB: u64 = 1024;
@@ -387,23 +387,27 @@ impl<'l> Scan<'l> {
         while i < chunk.len() {
             let rest = &chunk[i..];
             match self.state {
-                State::Text => match memchr2(b'<', b'>', rest) {
-                    None => {
-                        self.grow_run(rest.len())?;
-                        i = chunk.len();
-                    }
-                    Some(k) => {
-                        self.grow_run(k)?;
-                        i += k + 1;
-                        self.run = 0;
-                        if rest[k] == b'<' {
-                            self.state = State::Name;
-                            self.name_len = 0;
-                            self.closing = false;
-                            self.run = 1;
+                State::Text => {
+                    // Text runs between tags are short: a plain loop beats
+                    // memchr's setup for each of millions of them.
+                    match rest.iter().position(|b| matches!(b, b'<' | b'>')) {
+                        None => {
+                            self.grow_run(rest.len())?;
+                            i = chunk.len();
+                        }
+                        Some(k) => {
+                            self.grow_run(k)?;
+                            i += k + 1;
+                            self.run = 0;
+                            if rest[k] == b'<' {
+                                self.state = State::Name;
+                                self.name_len = 0;
+                                self.closing = false;
+                                self.run = 1;
+                            }
                         }
                     }
-                },
+                }
                 State::Name => {
                     let b = rest[0];
                     if self.name_len == 0 && !self.closing && (b == b'!' || b == b'?') {
@@ -432,29 +436,38 @@ impl<'l> Scan<'l> {
                         }
                     }
                 }
-                State::Tag { quote } => {
-                    let found = if quote == 0 { memchr3(b'>', b'"', b'\'', rest) } else { memchr(quote, rest) };
-                    let taken = found.map_or(rest.len(), |k| k + 1);
+                State::Tag { mut quote } => {
+                    // To the '>' outside quotes, quotes followed in one pass.
+                    let mut end = None;
+                    for (k, &b) in rest.iter().enumerate() {
+                        if quote != 0 {
+                            if b == quote {
+                                quote = 0;
+                            }
+                        } else if b == b'>' {
+                            end = Some(k);
+                            break;
+                        } else if b == b'"' || b == b'\'' {
+                            quote = b;
+                        }
+                    }
+                    let taken = end.map_or(rest.len(), |k| k + 1);
                     self.grow_run(taken)?;
                     if self.current.is_some() {
                         self.tag.extend_from_slice(&rest[..taken]);
                     }
                     i += taken;
-                    match found {
-                        None => self.last = *rest.last().unwrap_or(&self.last),
+                    match end {
+                        None => {
+                            self.state = State::Tag { quote };
+                            self.last = *rest.last().unwrap_or(&self.last);
+                        }
                         Some(k) => {
-                            let b = rest[k];
                             let before = if k > 0 { rest[k - 1] } else { self.last };
-                            self.last = b;
-                            if quote != 0 {
-                                self.state = State::Tag { quote: 0 };
-                            } else if b == b'>' {
-                                self.end_tag(before == b'/', self.offset + i as u64)?;
-                                self.state = State::Text;
-                                self.run = 0;
-                            } else {
-                                self.state = State::Tag { quote: b };
-                            }
+                            self.last = b'>';
+                            self.end_tag(before == b'/', self.offset + i as u64)?;
+                            self.state = State::Text;
+                            self.run = 0;
                         }
                     }
                 }
@@ -486,7 +499,7 @@ impl<'l> Scan<'l> {
     }
 
     fn watched(&self) -> Option<usize> {
-        if self.name_len > NAME {
+        if self.name_len > NAME || self.name_len == 0 {
             return None;
         }
         let local = self.local_name();
