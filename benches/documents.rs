@@ -6,6 +6,11 @@
 //!
 //! Run: `cargo bench --bench documents` (`TUIJIN_BENCH_RUNS`, default 50).
 
+/// The server's allocator (see `src/main.rs`): the library leaves it to
+/// the binary, and a bench must measure what the server runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 use tuijin::documents::{briefing, choice, docx, gather, xlsx};
 use tuijin_domain::Lang;

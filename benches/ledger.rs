@@ -13,6 +13,11 @@
 //! stack, authentication and storage as production, so the figures include
 //! everything a client would see. All traffic goes to 127.0.0.1.
 
+/// The server's allocator (see `src/main.rs`): the library leaves it to
+/// the binary, and a bench must measure what the server runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use chrono::{NaiveDate, TimeDelta};
 use serde_json::{json, Value};
 use std::future::Future;

@@ -13,6 +13,11 @@
 //! the 50,000; `TUIJIN_BENCH_RUNS` the number of runs (5) of which the
 //! first import and the export report the median.
 
+/// The server's allocator (see `src/main.rs`): the library leaves it to
+/// the binary, and a bench must measure what the server runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::sync::atomic::AtomicUsize;

@@ -13,8 +13,7 @@ pub mod storage;
 pub mod supervision;
 pub mod web;
 
-/// mimalloc for the server, the command line, the tests and the benches
-/// alike (a library's allocator is the binary's): measured on the
-/// spreadsheet benchmark, see README.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The allocator is the binary's choice, not the library's: `main.rs` and
+// each bench set mimalloc (measured on the spreadsheet benchmark, see
+// README), while a test binary may install its own (the fuzz test counts
+// every allocation to bound each input's memory).

@@ -265,3 +265,33 @@ fn accounts_and_tokens_can_be_taken_back_from_the_command_line() {
     let o = tuijin(db, &["user", "sign-out", "robot"]);
     assert!(stdout(&o).contains("robot: 0 sessions ended, 1 API tokens revoked"), "{}", stdout(&o));
 }
+
+/// `tuijin import` of the attack's files (issue 11) under a 1 GiB address
+/// space: each is refused with the limit and the sheet or part named, and
+/// nothing aborts (the old reader asked for 4–105 GB on these).
+#[test]
+fn import_refuses_hostile_workbooks_within_bounded_memory() {
+    use common::workbooks::*;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let db = db.to_str().unwrap();
+    assert!(tuijin(db, &["migrate"]).status.success());
+    for (name, bytes, expected) in [
+        ("wide.xlsx", one_cell_per_row(100_000, 16_383), "工作表「台账」第1行有内容超出第200列，台账最多读取200列"),
+        ("strings.xlsx", one_huge_shared_string(300 << 20), "文件中的“xl/sharedStrings.xml”有一段文字超过256 KB"),
+        ("merges.xlsx", merged_over_everything(20_000, 50_000, "A1:A20000"), "工作表「台账」：合并单元格超过40万处"),
+        ("declared.xlsx", declared_strings(4_000_000_000), "uniqueCount"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+            .arg(bin())
+            .args(["--database-url", db, "import", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{name}: refused, not killed: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{name}: {}", stderr(&o));
+    }
+}

@@ -5,6 +5,7 @@
 pub mod export;
 pub mod import;
 pub mod ledger;
+pub mod package;
 
 /// The ledger's columns: (key, header as offices write it, width in Excel units).
 /// Widths add up to a page of A4 landscape at the fit-to-width print scale.

@@ -12,7 +12,7 @@ use super::session::WebUser;
 use super::{render, UserChrome};
 use crate::http::{today, ApiError, AppState};
 use crate::sheets::import::jobs::{commit as start, Pending, Stage};
-use crate::sheets::import::{preview, read, Preview, SheetChoice};
+use crate::sheets::import::{preview, Preview, SheetChoice};
 use crate::storage::ImportOutcome;
 use askama::Template;
 use axum::body::Bytes;
@@ -151,22 +151,25 @@ pub async fn upload(State(s): State<AppState>, user: WebUser, mut mp: Multipart)
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return upload_error(&user, user.tr.get("import.no_file").to_string());
     };
-    let sheets = match tokio::task::spawn_blocking(move || read::workbook(&bytes)).await {
-        Ok(Ok(sheets)) => sheets,
-        Ok(Err(e)) => return upload_error(&user, e.message(user.tr.lang)),
-        Err(_) => return ApiError::Internal.into_response(),
-    };
-    let pending = s.imports.add(user.actor.user_id, &name, sheets);
-    Redirect::to(&format!("/imports/{}", pending.id)).into_response()
+    // This user's previous preview goes; the file is read within what the
+    // server's budget for previews leaves.
+    let (imports, user_id) = (s.imports.clone(), user.actor.user_id);
+    match tokio::task::spawn_blocking(move || imports.read(user_id, &name, &bytes)).await {
+        Ok(Ok(pending)) => Redirect::to(&format!("/imports/{}", pending.id)).into_response(),
+        Ok(Err(refused)) => upload_error(&user, refused.message(user.tr.lang)),
+        Err(_) => ApiError::Internal.into_response(),
+    }
+}
+
+fn gone(user: &WebUser) -> Box<Response> {
+    Box::new(message(user, StatusCode::NOT_FOUND, user.tr.get("import.gone").to_string(), "/ledger/import"))
 }
 
 fn pending_of(s: &AppState, user: &WebUser, id: &str) -> Result<Arc<Pending>, Box<Response>> {
     if let Some(r) = office_only(user) {
         return Err(Box::new(r));
     }
-    s.imports.get(id, user.actor.user_id).ok_or_else(|| {
-        Box::new(message(user, StatusCode::NOT_FOUND, user.tr.get("import.gone").to_string(), "/ledger/import"))
-    })
+    s.imports.get(id, user.actor.user_id).ok_or_else(|| gone(user))
 }
 
 pub async fn page(State(s): State<AppState>, user: WebUser, Path(id): Path<String>) -> Response {
@@ -176,8 +179,9 @@ pub async fn page(State(s): State<AppState>, user: WebUser, Path(id): Path<Strin
     };
     let stage = pending.stage();
     let pv = match stage {
-        Stage::Previewing | Stage::Failed(_) => {
-            match preview(s.store.as_ref(), &pending.sheets, &pending.options(), today()).await {
+        Stage::Previewing => {
+            let Some(grid) = pending.grid() else { return *gone(&user) };
+            match preview(s.store.as_ref(), &grid.sheets, &pending.options(), today()).await {
                 Ok(pv) => Some(pv),
                 Err(e) => return e.into_response(),
             }
@@ -271,6 +275,8 @@ async fn build(
             page.outcome = Some(out);
         }
         Stage::Failed(msgs) => {
+            // The grid went when writing started: the file is uploaded again.
+            page.stage = "failed";
             page.failure = msgs.get(if lang == Lang::Zh { 0 } else { 1 }).cloned().unwrap_or_default();
         }
         Stage::Previewing => {}
@@ -377,6 +383,7 @@ pub async fn options(State(s): State<AppState>, user: WebUser, Path(id): Path<St
         Ok(x) => x,
         Err(r) => return *r,
     };
+    let Some(grid) = pending.grid() else { return *gone(&user) };
     let mut o = pending.options();
     o.year = f.text("year").and_then(|y| y.parse().ok()).filter(|y| (1990..=2100).contains(y));
     o.choices.default_key_work = f.text("default_key_work").and_then(|v| v.parse().ok());
@@ -384,7 +391,7 @@ pub async fn options(State(s): State<AppState>, user: WebUser, Path(id): Path<St
     o.choices.create_leaders = f.all("create_leader").into_iter().collect();
     o.choices.key_work_for =
         f.with_prefix("kwfor:").into_iter().filter_map(|(name, v)| Some((name, v.parse().ok()?))).collect();
-    for (index, sheet) in pending.sheets.iter().enumerate() {
+    for (index, sheet) in grid.sheets.iter().enumerate() {
         let old = o.sheets.get(&sheet.name).cloned().unwrap_or_default();
         let shown = f.text(&format!("header_was:{index}"));
         let asked = f.text(&format!("header:{index}"));
@@ -406,12 +413,16 @@ pub async fn options(State(s): State<AppState>, user: WebUser, Path(id): Path<St
         o.sheets.insert(sheet.name.clone(), choice);
     }
     pending.set_options(o);
-    if matches!(pending.stage(), Stage::Failed(_)) {
-        if let Ok(mut st) = pending.stage.lock() {
-            *st = Stage::Previewing;
-        }
-    }
     Redirect::to(&format!("/imports/{id}")).into_response()
+}
+
+/// 放弃导入: the preview and its memory go at once.
+pub async fn cancel(State(s): State<AppState>, user: WebUser, Path(id): Path<String>, body: Bytes) -> Response {
+    if let Err(r) = posted(&s, &user, &id, &body) {
+        return *r;
+    }
+    s.imports.cancel(&id, user.actor.user_id);
+    Redirect::to("/ledger/import").into_response()
 }
 
 /// 确认导入: plan again against the ledger as it is now and start writing.

@@ -62,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}", get(import_pages::page))
         .route("/imports/{id}/options", post(import_pages::options))
         .route("/imports/{id}/commit", post(import_pages::commit))
+        .route("/imports/{id}/cancel", post(import_pages::cancel))
         .route("/reports", get(reports_list::page))
         .route("/reports/load", get(reports_load::page))
         .route("/documents", get(documents::chooser))

@@ -547,3 +547,61 @@ async fn the_demo_districts_export_comes_back_unchanged() {
         "every one of the {count} demo tasks matches its row exactly: {html}"
     );
 }
+
+/// The files of the attack (issue 11) through the upload page: each is
+/// refused with the limit and the sheet or part named, and the server
+/// goes on answering.
+#[tokio::test]
+async fn hostile_workbooks_are_refused_at_upload_with_the_limit_named() {
+    use crate::common::workbooks::*;
+    let app = spawn_app().await;
+    app.seed().await;
+    let c = office(&app).await;
+    let (status, html) = upload(&app, &c, one_cell_per_row(100_000, 16_383)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("工作表「台账」第1行有内容超出第200列，台账最多读取200列"), "{html}");
+    let (status, html) = upload(&app, &c, one_huge_shared_string(300 << 20)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("文件中的“xl/sharedStrings.xml”有一段文字超过256 KB，无法读取"), "{html}");
+    let (status, html) = upload(&app, &c, merged_over_everything(20_000, 50_000, "A1:A20000")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("工作表「台账」：合并单元格超过40万处"), "{html}");
+    let (status, _) = page(&app, &c, "/ledger/import").await;
+    assert_eq!(status, StatusCode::OK, "the server still answers");
+}
+
+/// One pending import per user: a new upload replaces the previous one,
+/// 放弃导入 drops it at once, and nobody else sees it.
+#[tokio::test]
+async fn a_preview_is_replaced_by_the_next_upload_and_discarded_on_request() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let c = office(&app).await;
+    let (_, first) = upload(&app, &c, awkward()).await;
+    let (status, html) = page(&app, &c, &first).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("放弃导入"), "{html}");
+    let (_, second) = upload(&app, &c, awkward()).await;
+    assert_ne!(first, second);
+    let (status, html) = page(&app, &c, &first).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the previous preview is gone");
+    assert!(html.contains("这次导入已不在"), "{html}");
+
+    // Another office user sees nothing of it and cannot discard it.
+    user_with_password(&app, "lm2").await;
+    let other = browser();
+    sign_in(&app, &other, "lm2", PASSWORD).await;
+    let (status, _) = page(&app, &other, &second).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (_, html) = page(&app, &c, &second).await;
+    assert_eq!(post(&app, &c, &format!("{second}/cancel"), &html, &[]).await, StatusCode::SEE_OTHER);
+    let (status, _) = page(&app, &c, &second).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "discarded");
+    // Without the form's token nothing is discarded.
+    let (_, third) = upload(&app, &c, awkward()).await;
+    let res = c.post(format!("{}{third}/cancel", app.addr)).form(&[("csrf", "x")]).send().await.unwrap();
+    assert!(!res.status().is_redirection());
+    let (status, _) = page(&app, &c, &third).await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod process;
+pub mod workbooks;
 
 use serde_json::{json, Value};
 use sqlx::{Connection, Executor};

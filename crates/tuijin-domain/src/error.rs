@@ -223,6 +223,7 @@ fn conflict_label(detail: &str, lang: Lang) -> &'static str {
             "the ledger changed after the preview: nothing was written, preview again",
         ),
         "import_started" => lang.pick("该导入已经开始或已完成", "this import has already started or finished"),
+        "import_gone" => lang.pick("该导入已不在，请重新上传文件", "this import is gone: upload the file again"),
         "self_relation" => lang.pick("任务不能与自身关联", "a task cannot relate to itself"),
         "self_parent" => lang.pick("任务不能是自己的上级任务", "a task cannot be its own parent"),
         "parent_other_key_work" => {

@@ -114,7 +114,8 @@ fn month_number(s: &str) -> Option<(u32, usize)> {
 
 fn last_day(year: i32, month: u32) -> Option<NaiveDate> {
     let first_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        // The reference year may be any number (`tuijin import --year`).
+        NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)
     } else {
         NaiveDate::from_ymd_opt(year, month + 1, 1)
     }?;
@@ -276,6 +277,16 @@ mod tests {
         let (date, used) = prefix(&s, 2020).unwrap();
         assert_eq!((date, &s[used..]), (NaiveDate::from_ymd_opt(2027, 2, 26).unwrap(), "46栋建筑立面改造全部完成"));
         assert!(prefix("完成土地征收", 2021).is_none());
+    }
+
+    #[test]
+    fn any_reference_year_is_safe() {
+        // Found by the fuzz test: "年底" in year i32::MAX overflowed.
+        for year in [i32::MAX, i32::MIN, 262_143, -262_144] {
+            assert_eq!(parse("年底", year), None, "{year}");
+            assert_eq!(parse("12月", year), None, "{year}");
+        }
+        assert_eq!(parse("年底", 9999), d(9999, 12, 31));
     }
 
     #[test]

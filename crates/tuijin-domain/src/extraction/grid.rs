@@ -2,19 +2,23 @@
 //! merged ranges, already read out of the file by the caller.
 
 use chrono::NaiveDate;
+use std::sync::Arc;
 
-/// One cell's value.
+/// One cell's value. Text is shared: a workbook's shared string referenced
+/// by many cells (or a value merged down over many rows) is held once,
+/// which keeps a kept grid small (24 bytes a cell) and means a file cannot
+/// multiply one long string by the number of cells that name it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Cell {
     #[default]
     Empty,
-    Text(String),
+    Text(Arc<str>),
     Number(f64),
     /// A cell formatted as a date (Excel stores a serial number).
     Date(NaiveDate),
     Bool(bool),
     /// An Excel error value such as #REF!.
-    Error(String),
+    Error(Arc<str>),
 }
 
 impl Cell {
@@ -22,7 +26,7 @@ impl Cell {
         if s.is_empty() {
             Cell::Empty
         } else {
-            Cell::Text(s.to_string())
+            Cell::Text(Arc::from(s))
         }
     }
 
@@ -34,7 +38,7 @@ impl Cell {
             Cell::Number(n) => number_text(*n),
             Cell::Date(d) => d.to_string(),
             Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-            Cell::Error(e) => e.clone(),
+            Cell::Error(e) => e.to_string(),
         }
     }
 
@@ -72,6 +76,16 @@ pub struct Merge {
 }
 
 impl Merge {
+    /// The same range with its corners in order (a file may write "B2:A1").
+    pub fn normalized(self) -> Merge {
+        Merge {
+            first_row: self.first_row.min(self.last_row),
+            first_col: self.first_col.min(self.last_col),
+            last_row: self.first_row.max(self.last_row),
+            last_col: self.first_col.max(self.last_col),
+        }
+    }
+
     pub fn contains(&self, r: usize, c: usize) -> bool {
         (self.first_row..=self.last_row).contains(&r) && (self.first_col..=self.last_col).contains(&c)
     }
@@ -101,27 +115,47 @@ impl Sheet {
     }
 
     /// Copies the value of each merge spanning several rows into every
-    /// row of it (a leader merged down over the tasks they answer for),
-    /// and returns for each row whether its first cell is inside such a
-    /// merge but below its top. Only the top-left cell of a merge holds
-    /// the value in the file.
-    pub fn fill_vertical_merges(&mut self) {
-        let merges: Vec<Merge> = self.merges.iter().copied().filter(|m| m.last_row > m.first_row).collect();
-        for m in merges {
+    /// row of it (a leader merged down over the tasks they answer for).
+    /// Only the top-left cell of a merge holds the value in the file.
+    ///
+    /// A row shorter than the merge's column is padded to it; once the
+    /// padding would add more than `max_new_cells` cells the fill stops
+    /// with `Err(TooManyCells)` (a merge down the 200th column of 200,000
+    /// rows would otherwise pad every row). The work is the rows the
+    /// merges span, within the sheet's rows: the caller bounds their sum.
+    /// Returns the cells added.
+    pub fn fill_vertical_merges(&mut self, max_new_cells: usize) -> Result<usize, TooManyCells> {
+        let mut added = 0;
+        let rows = self.rows.len();
+        for i in 0..self.merges.len() {
+            let m = self.merges[i].normalized();
+            if m.last_row == m.first_row || m.first_row >= rows {
+                continue;
+            }
             let value = self.cell(m.first_row, m.first_col).clone();
-            for r in m.first_row + 1..=m.last_row {
-                if let Some(row) = self.rows.get_mut(r) {
-                    if row.len() <= m.first_col {
-                        row.resize(m.first_col + 1, Cell::Empty);
+            if value.is_empty() {
+                continue;
+            }
+            for row in &mut self.rows[m.first_row + 1..=m.last_row.min(rows - 1)] {
+                if row.len() <= m.first_col {
+                    added += m.first_col + 1 - row.len();
+                    if added > max_new_cells {
+                        return Err(TooManyCells);
                     }
-                    if row[m.first_col].is_empty() {
-                        row[m.first_col] = value.clone();
-                    }
+                    row.resize(m.first_col + 1, Cell::Empty);
+                }
+                if row[m.first_col].is_empty() {
+                    row[m.first_col] = value.clone();
                 }
             }
         }
+        Ok(added)
     }
 }
+
+/// Filling merged ranges would pad the rows past the cells allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyCells;
 
 /// A sheet's merges by row. An office's ledger may have a merge every few
 /// rows (a leader merged down over their tasks, a code over its milestone
@@ -135,6 +169,10 @@ impl<'a> MergeIndex<'a> {
     pub fn new(sheet: &'a Sheet) -> MergeIndex<'a> {
         let mut rows: Vec<Vec<&Merge>> = Vec::new();
         for m in &sheet.merges {
+            // A range written backwards ("B2:A1") covers no cell here.
+            if m.last_row < m.first_row || m.last_col < m.first_col {
+                continue;
+            }
             // A merge reaching past the sheet's rows has no cells there to ask about.
             let last = m.last_row.min(sheet.rows.len().max(m.first_row));
             if rows.len() <= last {
@@ -221,7 +259,7 @@ mod tests {
     fn a_value_merged_down_fills_every_row() {
         let mut s = Sheet::from_text("s", &[&["林志远", "a"], &["", "b"], &["", "c"], &["王强", "d"]]);
         s.merges.push(Merge { first_row: 0, first_col: 0, last_row: 2, last_col: 0 });
-        s.fill_vertical_merges();
+        assert_eq!(s.fill_vertical_merges(100), Ok(0));
         let col: Vec<String> = (0..4).map(|r| s.cell(r, 0).text()).collect();
         assert_eq!(col, ["林志远", "林志远", "林志远", "王强"]);
         let index = MergeIndex::new(&s);
@@ -229,5 +267,22 @@ mod tests {
         assert!(!index.continues_above(0, 0));
         assert!(!index.continues_above(3, 0));
         assert!(!index.continues_above(1, 1));
+    }
+
+    #[test]
+    fn filling_merges_pads_rows_only_so_far() {
+        let mut s = Sheet::from_text("s", &[&["林志远"], &["a"], &["b"], &["c"]]);
+        // Down the 4th column: three rows padded by 3 cells each.
+        s.rows[0] = vec![Cell::Empty, Cell::Empty, Cell::Empty, Cell::of("王强")];
+        s.merges.push(Merge { first_row: 0, first_col: 3, last_row: 3, last_col: 3 });
+        assert_eq!(s.clone().fill_vertical_merges(9), Ok(9));
+        assert_eq!(s.clone().fill_vertical_merges(8), Err(TooManyCells));
+        // Backwards, and reaching far below the rows: clipped, no panic.
+        let mut s = Sheet::from_text("s", &[&["林志远"], &["a"]]);
+        s.merges.push(Merge { first_row: 1_000_000, first_col: 0, last_row: 0, last_col: 0 });
+        assert_eq!(s.fill_vertical_merges(0), Ok(0));
+        assert_eq!(s.cell(1, 0).text(), "a", "a filled cell is not overwritten");
+        let index = MergeIndex::new(&s);
+        assert_eq!(index.at(1, 0), None, "a backwards range is no merge");
     }
 }

@@ -211,7 +211,7 @@ impl<'a> RowReader<'a> {
     fn text(&mut self, field: Field) -> String {
         let cell = self.at(field).1;
         if let Cell::Error(e) = cell {
-            self.report(field, Severity::Error, Issue::ExcelError { text: e.clone() });
+            self.report(field, Severity::Error, Issue::ExcelError { text: e.to_string() });
             return String::new();
         }
         cell.text()
@@ -400,7 +400,7 @@ mod tests {
             Merge { first_row: 3, first_col: 2, last_row: 5, last_col: 2 },
             Merge { first_row: 6, first_col: 0, last_row: 6, last_col: 5 },
         ];
-        s.fill_vertical_merges();
+        s.fill_vertical_merges(usize::MAX).unwrap();
         s
     }
 
